@@ -57,6 +57,9 @@ golden: $(PROGS)
 hostile: $(PROGS)
 	BUILD=$(BUILD) sh tests/hostile/run.sh
 
+docs: $(PROGS)
+	BUILD=$(BUILD) sh tests/docs/check.sh
+
 integration: $(PROGS)
 	BUILD=$(BUILD) sh tests/integration/run.sh
 
@@ -66,7 +69,11 @@ asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" unit golden hostile
 
-check: all unit golden hostile integration asan
+# A short, fixed fuzzing run for CI; `make fuzz` runs longer.
+fuzz-ci:
+	$(MAKE) fuzz FUZZ_RUNS=20000
+
+check: all unit golden docs hostile integration asan fuzz-ci
 
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
@@ -89,5 +96,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit golden hostile integration asan check fuzz install clean
+.PHONY: all unit golden docs hostile integration asan check fuzz fuzz-ci install clean
 .SECONDARY:
