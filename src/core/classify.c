@@ -382,12 +382,21 @@ expiry(struct span s, struct classify_result *out)
 	}
 }
 
+/* A reject we sent, of class DIGIT ('4', '5'; anything else counts nothing). */
+static void
+add_reject(struct classify_result *out, int digit)
+{
+	if (digit == '4')
+		add(out, KEY_SMTPD_4XX, SPAN_NULL);
+	else if (digit == '5')
+		add(out, KEY_SMTPD_5XX, SPAN_NULL);
+}
+
 /* smtpd/postscreen: after "reject: " or "milter-reject: ": "CMD from CLIENT: NXX ..." */
 static void
 smtpd_reject(struct span s, struct classify_result *out)
 {
 	struct span client;
-	int digit;
 
 	(void)eat_token(&s);			/* RCPT, CONNECT, END-OF-MESSAGE */
 	if (!span_eat(&s, " from ")) {
@@ -400,11 +409,7 @@ smtpd_reject(struct span s, struct classify_result *out)
 		out->unparsed = 1;
 		return;
 	}
-	digit = reply_class(s);
-	if (digit == '4')
-		add(out, KEY_SMTPD_4XX, SPAN_NULL);
-	else if (digit == '5')
-		add(out, KEY_SMTPD_5XX, SPAN_NULL);
+	add_reject(out, reply_class(s));
 }
 
 /* The class of a cleanup reply: an enhanced code, or an SMTP code. */
@@ -413,12 +418,7 @@ cleanup_code(struct span s, struct classify_result *out)
 {
 	int digit = enhanced_class(s);
 
-	if (digit == 0)
-		digit = reply_class(s);
-	if (digit == '4')
-		add(out, KEY_SMTPD_4XX, SPAN_NULL);
-	else if (digit == '5')
-		add(out, KEY_SMTPD_5XX, SPAN_NULL);
+	add_reject(out, digit != 0 ? digit : reply_class(s));
 }
 
 /* Is SRC (from cleanup's "from SRC") a remote SMTP client "host[addr]"? */
