@@ -570,7 +570,8 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 
 			f->start += l + 1;
 			f->pos += l + 1;
-			if (f->discarding) {
+			/* Too long, whether or not it arrived in one read. */
+			if (f->discarding || l >= PFLOG_LINE_MAX) {
 				f->discarding = 0;
 				return FOLLOW_LONG;
 			}
