@@ -171,14 +171,17 @@ is_postfix_name(struct span first, const struct pflog_opts *opts)
 static int
 is_severity(struct span w)
 {
-	static const char *const words[] = {
-		"warning", "error", "fatal", "panic", "info", "statistics",
-		NULL
+	static const struct span words[] = {
+		SPAN_LIT("warning"), SPAN_LIT("error"), SPAN_LIT("fatal"),
+		SPAN_LIT("panic"), SPAN_LIT("info"), SPAN_LIT("statistics")
 	};
-	int n;
+	size_t n;
 
-	for (n = 0; words[n] != NULL; n++)
-		if (span_eq_str(w, words[n]))
+	/* Queue ids are mostly upper case: most lines stop here. */
+	if (w.len < 4 || w.p[0] < 'a' || w.p[0] > 'z')
+		return 0;
+	for (n = 0; n < sizeof(words) / sizeof(words[0]); n++)
+		if (span_eq(w, words[n]))
 			return 1;
 	return 0;
 }
