@@ -473,8 +473,19 @@ cleanup_tail(struct span s)
 		while (s.len > 0 && ((s.p[0] >= 'A' && s.p[0] <= 'Z')
 		    || (s.p[0] >= 'a' && s.p[0] <= 'z')))
 			s = span_skip(s, 1);
-	if (span_eat(&s, " helo=") && !eat_addr(&s))
+	if (span_eat(&s, " helo=<")) {
+		/* The HELO is any text: it ends at the first ">: CODE". */
+		size_t i;
+
+		for (i = 0; i + 3 <= s.len; i++)
+			if (memcmp(s.p + i, ">: ", 3) == 0) {
+				struct span c = span_skip(s, i + 3);
+
+				if (enhanced_class(c) || reply_class(c))
+					return c;
+			}
 		return null;
+	}
 	if (!span_eat(&s, ": "))
 		return null;
 	return s;
@@ -490,7 +501,7 @@ static void
 cleanup_reject(struct span s, const struct classify_opts *opts,
     struct classify_result *out)
 {
-	struct span rest = s;
+	struct span rest = s, bsrc = SPAN_NULL, bcode = SPAN_NULL;
 
 	for (;;) {
 		struct span src, code;
@@ -517,16 +528,23 @@ cleanup_reject(struct span s, const struct classify_opts *opts,
 		}
 		if (code.p == NULL)
 			continue;
-		if (!remote_source(src))
-			return;
-		if (hop_excluded(src, opts)) {
-			out->excluded = 1;
-			return;
-		}
-		cleanup_code(code, out);
+		/* A candidate inside the last one's addresses is not one. */
+		if (bcode.p != NULL && src.p < bcode.p)
+			continue;
+		bsrc = src;
+		bcode = code;
+	}
+	if (bcode.p == NULL) {
+		out->unparsed = 1;
 		return;
 	}
-	out->unparsed = 1;
+	if (!remote_source(bsrc))
+		return;
+	if (hop_excluded(bsrc, opts)) {
+		out->excluded = 1;
+		return;
+	}
+	cleanup_code(bcode, out);
 }
 
 void

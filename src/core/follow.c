@@ -201,7 +201,7 @@ use_fd(struct follow *f, int fd, uint64_t offset, int current)
 {
 	struct stat sb;
 
-	if (f->fd >= 0 && f->fd != STDIN_FILENO)
+	if (f->fd >= 0 && f->fd != fd && f->fd != STDIN_FILENO)
 		close(f->fd);
 	f->fd = fd;
 	f->current = current;
@@ -290,18 +290,11 @@ find_rotated(struct follow *f, const struct store_pos *saved, int newer_too)
 				lost_compressed++;
 			continue;
 		}
-		if (!have_found && (uint64_t)sb.st_dev == saved->dev
-		    && (uint64_t)sb.st_ino == saved->ino
-		    && (uint64_t)sb.st_size >= saved->offset) {
-			strcpy(found.path, p);
-			found.offset = saved->offset;
-			found.mtime = sb.st_mtim;
-			have_found = 1;
-			continue;
-		}
-		if (!have_found && saved->fp_len > 0
-		    && (uint64_t)sb.st_size >= saved->offset
+		if (!have_found && (uint64_t)sb.st_size >= saved->offset
+		    && (saved->fp_len > 0 || ((uint64_t)sb.st_dev == saved->dev
+		    && (uint64_t)sb.st_ino == saved->ino))
 		    && (fd = open(p, O_RDONLY | O_CLOEXEC)) >= 0) {
+			/* Same inode or not (inodes are reused), the first bytes must match. */
 			int m = fp_matches(fd, saved);
 
 			close(fd);
@@ -510,7 +503,7 @@ pos_snapshot(const struct follow *f, struct store_pos *pos)
  * what must be read and return 1 when something changed.
  */
 static int
-check_path(struct follow *f)
+check_path(struct follow *f, int trunc_only)
 {
 	struct stat sb, psb;
 	uint64_t fp;
@@ -538,6 +531,8 @@ check_path(struct follow *f)
 		}
 		return 1;
 	}
+	if (trunc_only)
+		return 0;
 	if (stat(f->path, &psb) < 0)
 		return 0;		/* renamed, not yet recreated */
 	if (psb.st_dev == sb.st_dev && psb.st_ino == sb.st_ino)
@@ -599,10 +594,26 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 			if (poll(&pfd, 1, 0) == 0)
 				return FOLLOW_AGAIN;
 		}
+		/* Woken up: a truncated file is noticed before reading it. */
+		if (!f->stdin_mode && f->current && f->check_now
+		    && check_path(f, 1) == 1)
+			continue;
 		n = read(f->fd, f->buf + f->end, f->cap - f->end);
 		if (n > 0) {
 			f->end += (size_t)n;
 			f->rd += (uint64_t)n;
+			/* Fingerprint as soon as there are bytes. */
+			if (!f->stdin_mode && f->fp_len < FP_MAX
+			    && f->rd > f->fp_len) {
+				uint32_t want = f->rd < FP_MAX
+				    ? (uint32_t)f->rd : FP_MAX;
+				uint64_t fp;
+
+				if (fd_fingerprint(f->fd, want, &fp) == 0) {
+					f->fp = fp;
+					f->fp_len = want;
+				}
+			}
 			continue;
 		}
 		if (n < 0) {
@@ -644,7 +655,7 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 		if (!f->check_now)
 			return FOLLOW_AGAIN;
 		f->check_now = 0;
-		switch (check_path(f)) {
+		switch (check_path(f, 0)) {
 		case 1:
 			continue;
 		case 2:

@@ -56,6 +56,15 @@ struct store_dyn {
 	uint64_t	delta;
 };
 
+/* One record of the database, copied before it is recreated. */
+struct store_rec {
+	char		 key[KEYS_NAME_MAX + 1];
+	size_t		 klen;
+	unsigned char	 val[STORE_POS_SIZE];
+	size_t		 vlen;
+	int		 meta;
+};
+
 struct store {
 	MDB_env		*env;
 	MDB_dbi		 counters;
@@ -67,6 +76,8 @@ struct store {
 	struct store_dyn dyn[KEYS_DYNAMIC_MAX];
 	size_t		 ndyn;
 	int		 pending;
+	struct store_rec *carry;	/* a deleted database's records, until rewritten */
+	size_t		 ncarry;
 	char		 detail[256];
 };
 
@@ -322,6 +333,7 @@ store_close(struct store *st)
 		return;
 	if (st->env != NULL)
 		mdb_env_close(st->env);
+	free(st->carry);
 	free(st);
 }
 
@@ -440,6 +452,8 @@ store_commit(struct store *st, const struct store_pos *pos)
 
 	if (st->flags & STORE_RDONLY)
 		return STORE_EACCES;
+	if (st->env == NULL)		/* a failed store_recreate() */
+		return STORE_EDELETED;
 	if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
 		return set_detail(st, rc, "mdb_txn_begin");
 	st->delta[KEY_SELF_COMMITS]++;
@@ -495,6 +509,8 @@ with_snapshot(struct store *st, int (*fn)(struct store *, MDB_txn *, void *),
 {
 	int tries, rc;
 
+	if (st->env == NULL)
+		return STORE_EDELETED;
 	for (tries = 0; tries < 50; tries++) {
 		MDB_txn *txn;
 		MDB_envinfo info;
@@ -656,6 +672,8 @@ store_check(struct store *st)
 	struct stat sb;
 	int fd;
 
+	if (st->env == NULL)
+		return STORE_EDELETED;
 	if (mdb_env_get_fd(st->env, &fd) != 0 || fstat(fd, &sb) < 0)
 		return STORE_EIO;
 	return sb.st_nlink == 0 ? STORE_EDELETED : STORE_OK;
@@ -666,10 +684,12 @@ store_recreate(struct store *st)
 {
 	MDB_env *env;
 	MDB_dbi counters, meta;
-	MDB_txn *rtxn, *wtxn;
+	MDB_txn *txn;
 	MDB_cursor *cur;
 	MDB_val k, v;
-	int rc, src;
+	struct store_rec *r;
+	size_t n = 0, max = KEYS_STATIC_COUNT + KEYS_DYNAMIC_MAX + 8, i;
+	int rc, which;
 
 	if ((rc = safefile_dir(st->path, 1, 0755)) != SAFEFILE_OK) {
 		snprintf(st->detail, sizeof(st->detail), "%s: %s", st->path,
@@ -678,44 +698,81 @@ store_recreate(struct store *st)
 	}
 	if ((rc = check_files(st)) != STORE_OK)
 		return rc;
+	/*
+	 * Copy everything out of the deleted (still mapped) file and close
+	 * it BEFORE opening the new one: LMDB must never have the same
+	 * environment open twice in a process (both share lock.mdb, whose
+	 * reader table the second open resets, so that a read in the first
+	 * picks the wrong meta page and copies an old snapshot). The copy is
+	 * kept until it is written, so a failed attempt loses nothing.
+	 */
+	if (st->carry == NULL) {
+		if ((r = calloc(max, sizeof(*r))) == NULL)
+			return STORE_EIO;
+		if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0) {
+			free(r);
+			return set_detail(st, rc, "mdb_txn_begin");
+		}
+		for (which = 0; which < 2; which++) {
+			if ((rc = mdb_cursor_open(txn, which ? st->meta
+			    : st->counters, &cur)) != 0)
+				break;
+			for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+			    rc == 0 && n < max;
+			    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+				if (k.mv_size > KEYS_NAME_MAX
+				    || v.mv_size > STORE_POS_SIZE)
+					continue;
+				memcpy(r[n].key, k.mv_data, k.mv_size);
+				r[n].klen = k.mv_size;
+				memcpy(r[n].val, v.mv_data, v.mv_size);
+				r[n].vlen = v.mv_size;
+				r[n].meta = which;
+				n++;
+			}
+			mdb_cursor_close(cur);
+			if (rc != MDB_NOTFOUND && rc != 0)
+				break;
+			rc = 0;
+		}
+		mdb_txn_abort(txn);
+		if (rc != 0) {
+			free(r);
+			return set_detail(st, rc, "reading the deleted database");
+		}
+		mdb_env_close(st->env);
+		st->env = NULL;	/* the other calls cope until reopened */
+		st->carry = r;
+		st->ncarry = n;
+	}
 	if ((rc = env_open(st, &env, &counters, &meta)) != STORE_OK)
 		return rc;
 	if ((rc = lock_env(st, env)) != STORE_OK) {
 		mdb_env_close(env);
 		return rc;
 	}
-	if ((src = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &rtxn)) != 0) {
+	r = st->carry;
+	if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) == 0) {
+		for (i = 0; i < st->ncarry && rc == 0; i++) {
+			k.mv_data = r[i].key;
+			k.mv_size = r[i].klen;
+			v.mv_data = r[i].val;
+			v.mv_size = r[i].vlen;
+			rc = mdb_put(txn, r[i].meta ? meta : counters, &k, &v,
+			    0);
+		}
+		if (rc != 0)
+			mdb_txn_abort(txn);
+		else
+			rc = mdb_txn_commit(txn);
+	}
+	if (rc != 0) {
 		mdb_env_close(env);
-		return set_detail(st, src, "mdb_txn_begin");
+		return set_detail(st, rc, "copy into the new database");
 	}
-	if ((src = mdb_txn_begin(env, NULL, 0, &wtxn)) != 0) {
-		mdb_txn_abort(rtxn);
-		mdb_env_close(env);
-		return set_detail(st, src, "mdb_txn_begin");
-	}
-	/* Copy counters and position from the deleted (still mapped) file. */
-	for (int which = 0; which < 2 && src == 0; which++) {
-		MDB_dbi from = which ? st->meta : st->counters;
-		MDB_dbi to = which ? meta : counters;
-
-		if ((src = mdb_cursor_open(rtxn, from, &cur)) != 0)
-			break;
-		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-			if ((src = mdb_put(wtxn, to, &k, &v, 0)) != 0)
-				break;
-		mdb_cursor_close(cur);
-	}
-	mdb_txn_abort(rtxn);
-	if (src != 0)
-		mdb_txn_abort(wtxn);
-	else
-		src = mdb_txn_commit(wtxn);
-	if (src != 0) {
-		mdb_env_close(env);
-		return set_detail(st, src, "copy into the new database");
-	}
-	mdb_env_close(st->env);
+	free(st->carry);
+	st->carry = NULL;
+	st->ncarry = 0;
 	st->env = env;
 	st->counters = counters;
 	st->meta = meta;

@@ -41,6 +41,9 @@ log_init(const char *ident, int to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+static void log_vmsg(int, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vmsg(int pri, const char *fmt, va_list ap)
 {
@@ -97,7 +100,7 @@ log_fatal(const char *fmt, ...)
 char *
 log_escape(char *dst, size_t dstlen, const char *src, size_t len)
 {
-	size_t i, o = 0;
+	size_t i, o = 0, room = dstlen > 4 ? dstlen - 4 : 0;
 
 	if (dstlen == 0)
 		return dst;
@@ -105,11 +108,11 @@ log_escape(char *dst, size_t dstlen, const char *src, size_t len)
 		unsigned char c = (unsigned char)src[i];
 
 		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (o + 1 >= dstlen - 4)
+			if (o + 1 >= room)
 				goto trunc;
 			dst[o++] = (char)c;
 		} else {
-			if (o + 4 >= dstlen - 4)
+			if (o + 4 >= room)
 				goto trunc;
 			snprintf(dst + o, 5, "\\%03o", c);
 			o += 4;
