@@ -1,7 +1,8 @@
 # postfix-stats - plain Makefile; everything is built into build/.
 #   make            build the programs
-#   make check      build and run every test (unit, golden, hostile, integration,
-#                   and the unit+golden tests again under ASan+UBSan)
+#   make check      build and run every test (unit, golden, docs, hostile,
+#                   integration, the follower under valgrind, the unit, golden
+#                   and hostile tests again under ASan+UBSan, a short fuzz run)
 #   make fuzz       build and run the libFuzzer harnesses for a while
 #   make install    install under $(PREFIX) (default /usr/local)
 
@@ -72,11 +73,15 @@ asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" unit golden hostile
 
+# The follower's integration tests again, the daemon under valgrind.
+valgrind: $(PROGS)
+	BUILD=$(BUILD) sh tests/integration/valgrind.sh
+
 # A short, fixed fuzzing run for CI; `make fuzz` runs longer.
 fuzz-ci:
 	$(MAKE) fuzz FUZZ_RUNS=20000
 
-check: all unit golden docs hostile integration asan fuzz-ci
+check: all unit golden docs hostile integration valgrind asan fuzz-ci
 
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
@@ -99,5 +104,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit golden docs hostile integration asan check fuzz fuzz-ci install clean
+.PHONY: all unit golden docs hostile integration valgrind asan check fuzz fuzz-ci install clean
 .SECONDARY:
