@@ -4,7 +4,7 @@
 set -eu
 PKGS="make gcc clang libc6-dev liblmdb-dev lmdb-utils libcmocka-dev
       postfix swaks snmpd snmp mrtg rrdtool valgrind time procps file
-      util-linux passwd"
+      util-linux passwd logrotate systemd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
