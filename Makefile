@@ -78,7 +78,11 @@ valgrind: $(PROGS)
 	BUILD=$(BUILD) sh tests/integration/valgrind.sh
 
 # A short, fixed fuzzing run for CI; `make fuzz` runs longer.
-fuzz-ci:
+fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
+	@for f in tests/fuzz/crashes/follow-*; do \
+	    $(BUILD)/fuzz/fuzz_follow "$$f" >/dev/null 2>&1 || \
+	    { echo "fuzz: regression $$f fails"; exit 1; }; done; \
+	    echo "fuzz: the saved crash inputs pass"
 	$(MAKE) fuzz FUZZ_RUNS=20000
 
 check: all unit golden docs hostile integration valgrind asan fuzz-ci

@@ -24,12 +24,16 @@
  *	  reported, and counted as lost.
  *
  *	While running, at end of file: a PATH that now names another file is a
- *	rename rotation (the old file is finished first, then the new one is
- *	read from its start); a file shorter than what was read, or whose
- *	first bytes changed, was truncated (copytruncate): the rest of the
- *	old content is taken from the copy if one is found, then the file is
- *	read from its start. inotify wakes the follower (polling once a second
- *	is the fallback when inotify is not available).
+ *	rename rotation: the old file is finished first, then the siblings
+ *	modified after it (rotations we did not see: log.1 when the old file
+ *	is already log.2), then the new file from its start. The old file is
+ *	only left when the next one has data or after DRAIN_MS without new
+ *	lines: syslog writes to it until it reopens the log. A file shorter
+ *	than what was read, or whose first bytes changed, was truncated
+ *	(copytruncate): the rest of the old content is taken from the copy if
+ *	one is found, then any later copies, then the file is read from its
+ *	start. inotify wakes the follower (polling once a second is the
+ *	fallback when inotify is not available).
  *
  *	Lines longer than PFLOG_LINE_MAX are skipped up to their newline and
  *	reported as FOLLOW_LONG. A final line without a newline in a rotated
@@ -57,6 +61,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "follow.h"
@@ -66,6 +71,12 @@
 #define BUF_SIZE	(256 * 1024)	/* read chunk; plus room for a long line */
 #define QUEUE_MAX	32		/* rotated files waiting to be read */
 #define POLL_MS		1000		/* fallback poll, and inotify safety net */
+#define DRAIN_MS	5000		/* a rotated file may still be written */
+#define DRAIN_POLL_MS	100		/* poll while draining one */
+
+/* find_rotated() modes */
+#define FIND_NEWER	0x1	/* also queue siblings modified since */
+#define FIND_OPEN	0x2	/* the saved file is still open: skip it */
 
 struct queued {
 	char		path[PATH_MAX];
@@ -89,6 +100,9 @@ struct follow {
 	char		*buf;
 	size_t		start, end, cap;
 	int		discarding;
+	uint64_t	skipped;	/* bytes of a long line skipped so far */
+	int		drain;		/* fd is the old file of a rename */
+	uint64_t	drain_end;	/* monotonic ms; 0: not at its end */
 	struct queued	queue[QUEUE_MAX];
 	size_t		nqueue, qnext;
 	int		ino_fd, wd_dir, wd_file;
@@ -161,6 +175,15 @@ fp_matches(int fd, const struct store_pos *saved)
 	return fd_fingerprint(fd, saved->fp_len, &fp) == 0 && fp == saved->fp;
 }
 
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static int
 ts_after(struct timespec a, int64_t sec, int64_t nsec)
 {
@@ -207,6 +230,9 @@ use_fd(struct follow *f, int fd, uint64_t offset, int current)
 	f->current = current;
 	f->start = f->end = 0;
 	f->discarding = 0;
+	f->skipped = 0;
+	f->drain = 0;
+	f->drain_end = 0;
 	f->pos = f->rd = offset;
 	f->fp_len = 0;
 	f->fp = follow_fingerprint("", 0);
@@ -215,8 +241,14 @@ use_fd(struct follow *f, int fd, uint64_t offset, int current)
 		f->ino = (uint64_t)sb.st_ino;
 		f->mtime = sb.st_mtim;
 	}
-	if (offset > 0)
+	if (offset > 0) {
+		/* Know the file by its first bytes before reading on. */
+		uint32_t want = offset < FP_MAX ? (uint32_t)offset : FP_MAX;
+
 		(void)lseek(fd, (off_t)offset, SEEK_SET);
+		if (fd_fingerprint(fd, want, &f->fp) == 0)
+			f->fp_len = want;
+	}
 	if (current)
 		watch_file(f);
 }
@@ -249,11 +281,12 @@ queue_cmp(const void *a, const void *b)
 /*
  * The saved file is not (or no longer entirely) at PATH: find it among the
  * siblings, and the files rotated after it. Queue what is to be read
- * before PATH. NEWER_TOO: also queue uncompressed siblings modified since
- * the saved mtime (a rotation while we were down).
+ * before PATH. FIND_NEWER: also queue uncompressed siblings modified since
+ * the saved mtime (rotations we did not see). FIND_OPEN: the saved file is
+ * still being read; only what came after it is queued.
  */
 static void
-find_rotated(struct follow *f, const struct store_pos *saved, int newer_too)
+find_rotated(struct follow *f, const struct store_pos *saved, int mode)
 {
 	struct stat cur_sb, sb;
 	struct queued found, later[QUEUE_MAX];
@@ -306,7 +339,7 @@ find_rotated(struct follow *f, const struct store_pos *saved, int newer_too)
 				continue;
 			}
 		}
-		if (newer_too && nlater < QUEUE_MAX - 1
+		if ((mode & FIND_NEWER) && nlater < QUEUE_MAX - 1
 		    && ts_after(sb.st_mtim, saved->mtime_sec,
 		    saved->mtime_nsec)) {
 			strcpy(later[nlater].path, p);
@@ -317,7 +350,9 @@ find_rotated(struct follow *f, const struct store_pos *saved, int newer_too)
 	}
 	closedir(d);
 	f->nqueue = f->qnext = 0;
-	if (have_found) {
+	if (mode & FIND_OPEN) {
+		/* Nothing to queue or to report for the open file. */
+	} else if (have_found) {
 		say(f, "reading the rest of rotated log %s from offset %llu",
 		    found.path, (unsigned long long)found.offset);
 		f->queue[f->nqueue++] = found;
@@ -336,7 +371,7 @@ find_rotated(struct follow *f, const struct store_pos *saved, int newer_too)
 		say(f, "reading rotated log %s", later[i].path);
 		f->queue[f->nqueue++] = later[i];
 	}
-	if (have_found && lost_compressed) {
+	if ((have_found || (mode & FIND_OPEN)) && lost_compressed) {
 		say(f, "%d compressed rotated log(s) newer than the saved "
 		    "position cannot be read; their lines are lost",
 		    lost_compressed);
@@ -434,7 +469,7 @@ follow_open(struct follow **fpp, const char *path,
 		}
 		if (fd >= 0)
 			close(fd);
-		find_rotated(f, saved, 1);
+		find_rotated(f, saved, FIND_NEWER);
 		if ((rc = open_current(f, 0)) != 0 && f->nqueue == 0) {
 			follow_close(f);
 			return rc;
@@ -452,20 +487,26 @@ follow_open(struct follow **fpp, const char *path,
 	}
 	if (!(flags & FOLLOW_FROM_START) && fstat(f->fd, &sb) == 0
 	    && sb.st_size > 0) {
-		/* Start after the last complete line. */
-		uint64_t at = (uint64_t)sb.st_size;
-		char tail[4096];
-		ssize_t n;
-		off_t from = sb.st_size > (off_t)sizeof(tail)
-		    ? sb.st_size - (off_t)sizeof(tail) : 0;
+		/* Start after the last complete line, however far back. */
+		uint64_t at = 0;
+		off_t end = sb.st_size;
 
-		n = pread(f->fd, tail, (size_t)(sb.st_size - from), from);
-		while (n > 0 && tail[n - 1] != '\n')
-			n--;
-		if (n > 0)
-			at = (uint64_t)from + (uint64_t)n;
-		else if (from == 0)
-			at = 0;
+		while (end > 0) {
+			size_t want = end > (off_t)f->cap ? f->cap : (size_t)end;
+			const char *nl;
+
+			if (pread(f->fd, f->buf, want, end - (off_t)want)
+			    != (ssize_t)want) {
+				at = (uint64_t)sb.st_size;	/* read error */
+				break;
+			}
+			if ((nl = memrchr(f->buf, '\n', want)) != NULL) {
+				at = (uint64_t)(end - (off_t)want)
+				    + (uint64_t)(nl - f->buf) + 1;
+				break;
+			}
+			end -= (off_t)want;
+		}
 		use_fd(f, f->fd, at, 1);
 	}
 	*fpp = f;
@@ -506,6 +547,7 @@ static int
 check_path(struct follow *f, int trunc_only)
 {
 	struct stat sb, psb;
+	struct store_pos saved;
 	uint64_t fp;
 
 	if (fstat(f->fd, &sb) < 0)
@@ -514,13 +556,11 @@ check_path(struct follow *f, int trunc_only)
 	if ((uint64_t)sb.st_size < f->rd
 	    || (f->fp_len > 0 && (fd_fingerprint(f->fd, f->fp_len, &fp) < 0
 	    || fp != f->fp))) {
-		struct store_pos saved;
-
 		say(f, "%s was truncated; reading it from the start",
 		    f->path);
 		f->stats.truncations++;
 		pos_snapshot(f, &saved);
-		find_rotated(f, &saved, 0);
+		find_rotated(f, &saved, FIND_NEWER);
 		if (f->nqueue > 0) {
 			/* Read the rest from the copy, then PATH again. */
 			close(f->fd);
@@ -540,7 +580,30 @@ check_path(struct follow *f, int trunc_only)
 	say(f, "%s was rotated; reading the new file from the start",
 	    f->path);
 	f->stats.rotations++;
+	pos_snapshot(f, &saved);
+	saved.mtime_sec = sb.st_mtim.tv_sec;
+	saved.mtime_nsec = sb.st_mtim.tv_nsec;
+	find_rotated(f, &saved, FIND_NEWER | FIND_OPEN);
 	return 2;
+}
+
+/*
+ * At the end of the old file of a rename: may the writer still append to
+ * it? Yes until the next file has data, or DRAIN_MS passed without any.
+ */
+static int
+drain_more(struct follow *f)
+{
+	struct stat sb;
+	uint64_t now;
+
+	if (!f->drain || f->qnext < f->nqueue
+	    || (stat(f->path, &sb) == 0 && sb.st_size > 0))
+		return 0;
+	now = mono_ms();
+	if (f->drain_end == 0)
+		f->drain_end = now + DRAIN_MS;
+	return now < f->drain_end;
 }
 
 int
@@ -564,7 +627,9 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 			const char *p = f->buf + f->start;
 
 			f->start += l + 1;
-			f->pos += l + 1;
+			/* The position only ever moves past whole lines. */
+			f->pos += f->skipped + l + 1;
+			f->skipped = 0;
 			/* Too long, whether or not it arrived in one read. */
 			if (f->discarding || l >= PFLOG_LINE_MAX) {
 				f->discarding = 0;
@@ -577,11 +642,11 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 			return FOLLOW_LINE;
 		}
 		if (f->discarding) {
-			f->pos += f->end - f->start;
+			f->skipped += f->end - f->start;
 			f->start = f->end = 0;
 		} else if (f->end - f->start >= PFLOG_LINE_MAX) {
 			f->discarding = 1;
-			f->pos += f->end - f->start;
+			f->skipped += f->end - f->start;
 			f->start = f->end = 0;
 		} else if (f->start > 0) {
 			memmove(f->buf, f->buf + f->start, f->end - f->start);
@@ -602,6 +667,7 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 		if (n > 0) {
 			f->end += (size_t)n;
 			f->rd += (uint64_t)n;
+			f->drain_end = 0;
 			/* Fingerprint as soon as there are bytes. */
 			if (!f->stdin_mode && f->fp_len < FP_MAX
 			    && f->rd > f->fp_len) {
@@ -627,23 +693,30 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 			return FOLLOW_AGAIN;
 		}
 		/* End of file. */
+		if (!f->current && drain_more(f))
+			return FOLLOW_AGAIN;
 		if (f->stdin_mode || !f->current) {
 			/* Nobody writes here any more: the rest is a line. */
 			if (f->end > f->start) {
 				size_t l = f->end - f->start;
 
 				*line = f->buf + f->start;
-				f->pos += l;
+				f->pos += f->skipped + l;
+				f->skipped = 0;
 				f->start = f->end = 0;
 				if (f->discarding) {
 					f->discarding = 0;
 					return FOLLOW_LONG;
 				}
+				if (l > 0 && (*line)[l - 1] == '\r')
+					l--;
 				*len = l;
 				return FOLLOW_LINE;
 			}
 			if (f->discarding) {
 				f->discarding = 0;
+				f->pos += f->skipped;
+				f->skipped = 0;
 				return FOLLOW_LONG;
 			}
 			if (f->stdin_mode)
@@ -659,9 +732,9 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 		case 1:
 			continue;
 		case 2:
-			/* Finish the old file as a rotated one, then PATH. */
+			/* Finish the old file, then the queue, then PATH. */
 			f->current = 0;
-			f->nqueue = f->qnext = 0;
+			f->drain = 1;
 			continue;
 		default:
 			return FOLLOW_AGAIN;
@@ -681,14 +754,18 @@ follow_wait(struct follow *f, int timeout_ms)
 		(void)poll(&pfd, 1, timeout_ms);
 		return;
 	}
+	if (timeout_ms > POLL_MS)
+		timeout_ms = POLL_MS;
+	if (f->drain && timeout_ms > DRAIN_POLL_MS)
+		timeout_ms = DRAIN_POLL_MS;	/* the next file is not watched */
 	if (f->ino_fd < 0) {
-		(void)poll(NULL, 0, timeout_ms < POLL_MS ? timeout_ms : POLL_MS);
+		(void)poll(NULL, 0, timeout_ms);
 		f->check_now = 1;
 		return;
 	}
 	pfd.fd = f->ino_fd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, timeout_ms < POLL_MS ? timeout_ms : POLL_MS) > 0)
+	if (poll(&pfd, 1, timeout_ms) > 0)
 		while (read(f->ino_fd, ev, sizeof(ev)) > 0)
 			;
 	f->check_now = 1;
