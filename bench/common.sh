@@ -7,7 +7,7 @@ BUILD=${BUILD:-$ROOT/build}
 STATSD=$BUILD/postfix-statsd
 GET=$BUILD/postfix-stats-get
 BT=$OUT/benchtool
-CORPUS=${CORPUS:-/work/shared/corpus/public}
+CORPUS=${CORPUS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/corpus/public}
 mkdir -p "$OUT"
 
 # Build the programs and the drivers (quietly) unless told not to.
