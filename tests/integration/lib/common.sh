@@ -19,6 +19,7 @@
 #                         file ends there, as the follower reads a rotated one)
 # it_compare REF DB       diff the reference with DB's counts; 1 if they differ
 # it_pass / it_fail MSG   end the test
+# it_cleanup_hook         a command the EXIT trap runs before removing $work
 #
 # it_crash_test SIG      the kill -9 / SIGTERM test (t_kill9.sh, t_sigterm.sh)
 #
@@ -35,6 +36,7 @@ IT_TIMEOUT=${IT_TIMEOUT:-120}
 
 it_name=""
 it_pids=""
+it_cleanup_hook=:	# a test's own clean-up, run before $work is removed
 spid=""
 src=0
 it_mark=0
@@ -65,6 +67,7 @@ it_cleanup() {
 	for p in $it_pids; do
 		wait "$p" 2>/dev/null
 	done
+	$it_cleanup_hook
 	[ -n "${work:-}" ] && rm -rf -- "$work"
 }
 
