@@ -29,10 +29,6 @@
  *	sizes and the number of follow_next_line() calls between appends are
  *	read from the input backwards, cyclically.
  *	A mismatch is a __builtin_trap().
- *
- *	-DFUZZ_LAX_KNOWN accepts three known deviations of follow.c (see
- *	tests/fuzz/crashes/README), so that the rest can be fuzzed until
- *	they are fixed.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -147,11 +143,6 @@ expect(struct oracle *o, int rc, const char *line, size_t len)
 	l = raw;
 	if (l > 0 && p[l - 1] == '\r')
 		l--;
-#ifdef FUZZ_LAX_KNOWN
-	/* Known bug 3: a last piece without '\n' keeps its '\r'. */
-	if (nl == NULL && l < raw && len == raw)
-		l = raw;
-#endif
 	CHECK(len == l);
 	CHECK(len == 0 || memcmp(line, p, len) == 0);
 }
@@ -164,12 +155,6 @@ check_pos(struct follow *f, const struct oracle *o, size_t written)
 	size_t n = written < FP_MAX ? written : FP_MAX;
 
 	CHECK(follow_position(f, &pos) == 1);
-#ifdef FUZZ_LAX_KNOWN
-	/* Known bug 1: the offset moves on while a long line is skipped. */
-	if (written - o->at >= PFLOG_LINE_MAX
-	    && memchr(o->c + o->at, '\n', written - o->at) == NULL)
-		return;
-#endif
 	CHECK(pos.offset == o->at);
 	CHECK(pos.fp_len == n);
 	CHECK(pos.fp == follow_fingerprint(o->c, n));
@@ -177,19 +162,10 @@ check_pos(struct follow *f, const struct oracle *o, size_t written)
 
 /* Close F and open it again where it left off, as after a restart. */
 static void
-restart(struct follow **fp, const struct oracle *o, size_t written)
+restart(struct follow **fp)
 {
 	struct store_pos pos;
 
-#ifdef FUZZ_LAX_KNOWN
-	/* Known bug 1: the position is inside a long line being skipped. */
-	if (written - o->at >= PFLOG_LINE_MAX
-	    && memchr(o->c + o->at, '\n', written - o->at) == NULL)
-		return;
-#else
-	(void)o;
-	(void)written;
-#endif
 	CHECK(follow_position(*fp, &pos) == 1);
 	follow_close(*fp);
 	CHECK(follow_open(fp, logpath, &pos, 0, NULL, NULL) == 0);
@@ -337,11 +313,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					break;
 				}
 			o.at = nl != NULL ? (size_t)(nl - content) + 1 : 0;
-#ifdef FUZZ_LAX_KNOWN
-			/* Known bug 2: only the last 4096 bytes are searched. */
-			if (off > 4096 && off - o.at >= 4096)
-				o.at = off;
-#endif
 			if (follow_open(&f, logpath, NULL, 0, NULL, NULL) != 0)
 				abort();
 		}
@@ -353,7 +324,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nchunk++;
 		if (!stream && (mode & MODE_RESTART) && (c & 0x1c) == 0
 		    && nrestart++ < RESTARTS_MAX)
-			restart(&f, &o, off);
+			restart(&f);
 	}
 	if (f == NULL) {
 		/* Empty content, tail mode. */
