@@ -15,12 +15,13 @@ WARN	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 WARN_TRUNC ?= -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Isrc/util -Isrc/core
 LDLIBS_LMDB = -llmdb
+VERSION	:= $(shell cat VERSION)
 PREFIX	?= /usr/local
 BUILD	?= build
 
-UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c
+UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
-	   src/core/store.c src/core/follow.c
+	   src/core/store.c src/core/follow.c src/core/view.c
 # The pure part: what the parser fuzzer and most unit tests need.
 PURE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c
 
@@ -36,6 +37,11 @@ all: $(PROGS)
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+# The one version string: the VERSION file.
+$(BUILD)/obj/util/cli.o: src/util/cli.c src/util/cli.h VERSION
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DPFSTATS_VERSION='"$(VERSION)"' $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(LIB): $(CORE_OBJ) $(UTIL_OBJ)
 	@rm -f $@

@@ -557,6 +557,8 @@ classify(const struct pflog_rec *rec, const struct classify_opts *opts,
 	out->n = 0;
 	out->unparsed = 0;
 	out->excluded = 0;
+	out->mult = 1;
+	out->log_dropped = 0;
 	if (m.len < 4)
 		return;
 	switch (m.p[0]) {
@@ -628,6 +630,8 @@ classify_line(const char *line, size_t len, const struct pflog_opts *popts,
 	out->n = 0;
 	out->unparsed = 0;
 	out->excluded = 0;
+	out->mult = 1;
+	out->log_dropped = 0;
 	k = pflog_parse(line, len, popts, &rec);
 	if (k == PFLOG_POSTFIX)
 		classify(&rec, copts, out);

@@ -5,6 +5,7 @@
 #define CLASSIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "keys.h"
 #include "pflog.h"
@@ -29,6 +30,11 @@ struct classify_result {
 	struct classify_inc inc[CLASSIFY_MAX_INC];
 	int		unparsed;	/* a countable kind of line that did not parse */
 	int		excluded;	/* not counted: an excluded hop */
+	uint64_t	mult;		/* how many log lines this one stands for: 1, or
+					   N + 1 for "message repeated N times: [ MSG ]" */
+	uint64_t	log_dropped;	/* Postfix messages the logging system says it
+					   dropped (rsyslog rate limit, journald
+					   "Suppressed N messages"): self:log_dropped */
 };
 
 /* classify: the increments REC calls for (SPEC section 2); OPTS may be NULL. */

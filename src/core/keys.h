@@ -1,5 +1,5 @@
 /*
- * keys.h - the one catalogue of counter keys
+ * keys.h - the one catalogue of keys: counters, gauges and reader-computed ages
  */
 #ifndef KEYS_H
 #define KEYS_H
@@ -8,7 +8,11 @@
 
 #include "span.h"
 
-/* Static keys, always present (value 0 until counted). Order is stable: it is the SNMP index - 1. */
+/*
+ * Static keys. Counters always exist (0 until counted); gauges exist only
+ * once set. The enum order is internal; the SNMP index of a key is the
+ * explicit, append-only snmp field of its entry and is never reused.
+ */
 enum keys_id {
 	KEY_RECV_SMTP,
 	KEY_RECV_LOCAL,
@@ -40,6 +44,20 @@ enum keys_id {
 	KEY_SELF_COMMITS,
 	KEY_SELF_ERRORS,
 	KEY_SELF_DB_RECREATED,
+	KEY_SELF_LOG_DROPPED,
+	KEY_SELF_JOURNAL_SKIPPED,
+	KEY_SELF_QUEUE_SAMPLES,
+	KEY_SELF_QUEUE_ERRORS,
+	KEY_QUEUE_ACTIVE,
+	KEY_QUEUE_DEFERRED,
+	KEY_QUEUE_HOLD,
+	KEY_QUEUE_INCOMING,
+	KEY_QUEUE_MAILDROP,
+	KEY_SELF_QUEUE_SAMPLED,
+	KEY_SELF_HEARTBEAT,
+	KEY_SELF_LAST_LINE,
+	KEY_SELF_HEARTBEAT_AGE,
+	KEY_SELF_LAST_LINE_AGE,
 	KEYS_STATIC_COUNT,
 	KEY_SENT_DYNAMIC = -1		/* sent:T for another transport T */
 };
@@ -50,13 +68,42 @@ enum keys_id {
 /* How many dynamic sent:T keys the store keeps; more go to sent:_overflow. */
 #define KEYS_DYNAMIC_MAX	64
 
+enum keys_type {
+	KEYS_COUNTER,	/* a running total that only grows (Counter64) */
+	KEYS_GAUGE,	/* a current value, absent until first set (Gauge32) */
+	KEYS_AGE	/* seconds since the Unix-time gauge AGE_OF, computed by
+			   the reader when asked; never stored */
+};
+
+/* A Prometheus metric family: name, type and HELP text. */
+struct keys_metric {
+	const char	*name;		/* "postfix_stats_sent_total" */
+	enum keys_type	 type;		/* KEYS_COUNTER or KEYS_GAUGE */
+	const char	*help;
+};
+
 struct keys_entry {
 	const char	*name;		/* "sent:smtp" */
+	enum keys_type	 type;
+	unsigned	 snmp;		/* SNMP index: explicit, append-only, never reused */
+	const struct keys_metric *metric;	/* NULL: not exported */
+	const char	*label;		/* label pairs inside {}: "transport=\"smtp\"", or NULL */
+	enum keys_id	 age_of;	/* KEYS_AGE: the gauge it is the age of */
 	const char	*descr;		/* one line for --help, docs, the MIB */
 };
 
-/* keys_entry: the catalogue entry for a static key ID. */
+/* keys_entry: the catalogue entry for a static key ID; NULL when out of range. */
 const struct keys_entry *keys_entry(enum keys_id id);
+
+/*
+ * keys_find: the static id of canonical key NAME (as keys_normalize() writes
+ * it); KEY_SENT_DYNAMIC for a sent:T key of another transport; -2 when NAME
+ * is no key at all.
+ */
+int	keys_find(const char *name);
+
+/* keys_sent_metric: the metric family of every sent:T key (dynamic ones too). */
+const struct keys_metric *keys_sent_metric(void);
 
 /* keys_transport_ok: T may be the name of a dynamic sent:T key. */
 int	keys_transport_ok(struct span t);

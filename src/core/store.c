@@ -73,6 +73,8 @@ struct store {
 	size_t		 mapsize;
 	char		 path[PATH_MAX];
 	uint64_t	 delta[KEYS_STATIC_COUNT];
+	uint64_t	 gauge[KEYS_STATIC_COUNT];	/* store_set() values */
+	unsigned char	 gset[KEYS_STATIC_COUNT];	/* gauge[i] is to be written */
 	struct store_dyn dyn[KEYS_DYNAMIC_MAX];
 	size_t		 ndyn;
 	int		 pending;
@@ -399,6 +401,17 @@ store_add(struct store *st, int key, struct span t, uint64_t n)
 	st->pending = 1;
 }
 
+void
+store_set(struct store *st, int key, uint64_t val)
+{
+	if (key < 0 || key >= KEYS_STATIC_COUNT
+	    || keys_entry((enum keys_id)key)->type != KEYS_GAUGE)
+		return;
+	st->gauge[key] = val;
+	st->gset[key] = 1;
+	st->pending = 1;
+}
+
 int
 store_pending(const struct store *st)
 {
@@ -418,11 +431,25 @@ pos_encode(unsigned char *b, const struct store_pos *pos)
 	memset(b + 56, 0, STORE_POS_SIZE - 56);
 }
 
+/* Set KEY (LEN bytes) to VAL in TXN. */
+static int
+put_val(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t val)
+{
+	unsigned char b[8];
+	MDB_val k, v;
+
+	k.mv_data = (void *)key;
+	k.mv_size = len;
+	put_le64(b, val);
+	v.mv_data = b;
+	v.mv_size = 8;
+	return mdb_put(txn, dbi, &k, &v, 0);
+}
+
 /* Add DELTA to KEY (LEN bytes) in TXN. */
 static int
 bump(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t delta)
 {
-	unsigned char b[8];
 	MDB_val k, v;
 	uint64_t old = 0;
 	int rc;
@@ -434,10 +461,7 @@ bump(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t delta)
 		old = get_le64(v.mv_data);
 	else if (rc != 0 && rc != MDB_NOTFOUND)
 		return rc;
-	put_le64(b, old + delta);
-	v.mv_data = b;
-	v.mv_size = 8;
-	return mdb_put(txn, dbi, &k, &v, 0);
+	return put_val(txn, dbi, key, len, old + delta);
 }
 
 int
@@ -464,6 +488,9 @@ store_commit(struct store *st, const struct store_pos *pos)
 		    && (rc = bump(txn, st->counters, n, strlen(n),
 		    st->delta[i])) != 0)
 			goto fail;
+		if (st->gset[i] && (rc = put_val(txn, st->counters, n,
+		    strlen(n), st->gauge[i])) != 0)
+			goto fail;
 	}
 	for (i = 0; i < st->ndyn; i++) {
 		int len;
@@ -489,6 +516,7 @@ store_commit(struct store *st, const struct store_pos *pos)
 		return set_detail(st, rc, "mdb_txn_commit");
 	}
 	memset(st->delta, 0, sizeof(st->delta));
+	memset(st->gset, 0, sizeof(st->gset));
 	for (i = 0; i < st->ndyn; i++)
 		st->dyn[i].delta = 0;
 	st->pending = 0;

@@ -50,7 +50,9 @@ const char *store_detail(const struct store *st);
 
 /* store_add: add N to static KEY, or to sent:TRANSPORT for KEY_SENT_DYNAMIC (in memory). */
 void	store_add(struct store *st, int key, struct span transport, uint64_t n);
-/* store_pending: something was added since the last commit. */
+/* store_set: set gauge KEY (a KEYS_GAUGE static key) to VAL at the next commit; other keys are ignored. */
+void	store_set(struct store *st, int key, uint64_t val);
+/* store_pending: something was added or set since the last commit. */
 int	store_pending(const struct store *st);
 /* store_commit: write pending increments and POS (if not NULL) in one transaction. */
 int	store_commit(struct store *st, const struct store_pos *pos);

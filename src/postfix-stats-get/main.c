@@ -20,9 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "keys.h"
 #include "store.h"
+#include "view.h"
 
 #define DEFAULT_DB	"/var/lib/postfix-stats"
 
@@ -34,56 +36,18 @@ usage(void)
 	exit(2);
 }
 
-struct entry {
-	char		name[KEYS_NAME_MAX + 1];
-	uint64_t	val;
-};
-
-struct all {
-	struct entry	*e;
-	size_t		 n, max;
-};
-
-static void
-collect(const char *key, uint64_t val, void *arg)
-{
-	struct all *a = arg;
-	size_t i;
-
-	for (i = 0; i < a->n; i++)
-		if (strcmp(a->e[i].name, key) == 0) {
-			a->e[i].val = val;
-			return;
-		}
-	if (a->n < a->max) {
-		snprintf(a->e[a->n].name, sizeof(a->e[a->n].name), "%s", key);
-		a->e[a->n].val = val;
-		a->n++;
-	}
-}
-
-static int
-cmp_entry(const void *x, const void *y)
-{
-	return strcmp(((const struct entry *)x)->name,
-	    ((const struct entry *)y)->name);
-}
-
 static int
 print_all(struct store *st)
 {
-	struct entry e[KEYS_STATIC_COUNT + KEYS_DYNAMIC_MAX + 64];
-	struct all a = { e, 0, sizeof(e) / sizeof(e[0]) };
+	static struct view v;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < KEYS_STATIC_COUNT; i++)
-		collect(keys_entry((enum keys_id)i)->name, 0, &a);
-	if ((rc = store_foreach(st, collect, &a)) != STORE_OK)
+	if ((rc = view_load(st, time(NULL), &v)) != STORE_OK)
 		return rc;
-	qsort(e, a.n, sizeof(e[0]), cmp_entry);
-	for (i = 0; i < a.n; i++)
-		printf("%s %llu\n", e[i].name, (unsigned long long)e[i].val);
+	for (i = 0; i < v.n; i++)
+		printf("%s %llu\n", v.item[i].name,
+		    (unsigned long long)v.item[i].val);
 	return STORE_OK;
 }
 
@@ -126,8 +90,13 @@ main(int argc, char **argv)
 	}
 	if (all)
 		rc = print_all(st);
-	else if ((rc = store_get(st, canon, &val)) == STORE_ENOTFOUND)
-		rc = STORE_OK;
+	else if ((rc = view_get(st, canon, time(NULL), &val))
+	    == VIEW_EABSENT) {
+		fprintf(stderr, "postfix-stats-get: %s has no value: the gauge "
+		    "was never sampled\n", canon);
+		store_close(st);
+		return 1;
+	}
 	if (rc != STORE_OK) {
 		fprintf(stderr, "postfix-stats-get: cannot read %s: %s (%s)\n",
 		    db, store_strerror(rc), store_detail(st));

@@ -193,7 +193,8 @@ static int
 known_category(const char *name, size_t clen)
 {
 	static const char *const cats[] = {
-		"recv", "sent", "smtp", "lmtp", "smtpd", "status", "self", NULL
+		"recv", "sent", "smtp", "lmtp", "smtpd", "status", "queue",
+		"self", NULL
 	};
 	int i;
 
@@ -244,6 +245,55 @@ every_static_key_is_unique_and_well_formed(void **state)
 	assert_null(keys_entry(KEYS_STATIC_COUNT));
 	assert_null(keys_entry((enum keys_id)-1));
 	assert_null(keys_entry(KEY_SENT_DYNAMIC));
+}
+
+/*
+ * SNMP indexes are explicit and unique, and the first ones never move (an
+ * upgrade must not renumber an OID); every exported key has a metric of its
+ * own type; an age key is the age of a Unix-time gauge.
+ */
+static void
+catalogue_indexes_types_and_metrics_are_consistent(void **state)
+{
+	static const struct { int id; unsigned snmp; } fixed[] = {
+		{ KEY_RECV_SMTP, 1 }, { KEY_SENT_SMTP, 3 },
+		{ KEY_SENT_OVERFLOW, 7 }, { KEY_SMTPD_5XX, 13 },
+		{ KEY_STATUS_EXPIRED, 17 }, { KEY_SELF_LINES, 18 },
+		{ KEY_SELF_DB_RECREATED, 30 },
+	};
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < (int)(sizeof(fixed) / sizeof(fixed[0])); i++)
+		assert_int_equal(keys_entry((enum keys_id)fixed[i].id)->snmp,
+		    fixed[i].snmp);
+	for (i = 0; i < KEYS_STATIC_COUNT; i++) {
+		const struct keys_entry *e = keys_entry((enum keys_id)i);
+
+		assert_true(e->snmp > 0);
+		for (j = 0; j < i; j++)
+			if (keys_entry((enum keys_id)j)->snmp == e->snmp)
+				fail_msg("SNMP index %u twice", e->snmp);
+		assert_int_equal(keys_find(e->name), i);
+		if (e->type == KEYS_AGE) {
+			const struct keys_entry *g = keys_entry(e->age_of);
+
+			assert_non_null(g);
+			assert_int_equal(g->type, KEYS_GAUGE);
+			assert_null(e->metric);
+			continue;
+		}
+		assert_non_null(e->metric);
+		assert_int_equal(e->metric->type, e->type);
+		assert_true(strncmp(e->metric->name, "postfix_stats_", 14) == 0);
+		if (e->type == KEYS_COUNTER)
+			assert_non_null(strstr(e->metric->name, "_total"));
+		else
+			assert_null(strstr(e->metric->name, "_total"));
+	}
+	assert_int_equal(keys_find("sent:legal"), KEY_SENT_DYNAMIC);
+	assert_int_equal(keys_find("sent:_bad"), -2);
+	assert_int_equal(keys_find("queue:nosuch"), -2);
 }
 
 /* The keys of SPEC section 2 and RULES.md exist under their ids. */
@@ -302,6 +352,7 @@ main(void)
 		cmocka_unit_test(transport_allow_list),
 		cmocka_unit_test(static_transports_map_to_static_keys),
 		cmocka_unit_test(every_static_key_is_unique_and_well_formed),
+		cmocka_unit_test(catalogue_indexes_types_and_metrics_are_consistent),
 		cmocka_unit_test(documented_keys_have_their_ids),
 	};
 
