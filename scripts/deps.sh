@@ -3,8 +3,13 @@
 # need. Idempotent; does nothing when everything is there. Run as root.
 set -eu
 PKGS="make gcc clang libc6-dev liblmdb-dev lmdb-utils libcmocka-dev
+      libsystemd-dev libarchive-dev zlib1g-dev libjson-c-dev libsnmp-dev
+      libmicrohttpd-dev
       postfix swaks snmpd snmp mrtg rrdtool valgrind time procps file
-      util-linux passwd logrotate systemd"
+      util-linux passwd logrotate systemd systemd-journal-remote
+      xz-utils bzip2 zstd gzip smitools smistrip
+      prometheus prometheus-node-exporter curl
+      debhelper dpkg-dev fakeroot lintian pflogsumm hyperfine wrk"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

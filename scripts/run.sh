@@ -8,7 +8,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 need=""
-for p in make gcc libc6-dev liblmdb-dev; do
+for p in make gcc libc6-dev liblmdb-dev libsystemd-dev libarchive-dev \
+    libjson-c-dev libsnmp-dev libmicrohttpd-dev; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    need="$need $p"
 done
