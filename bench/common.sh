@@ -7,7 +7,7 @@ BUILD=${BUILD:-$ROOT/build}
 STATSD=$BUILD/postfix-statsd
 GET=$BUILD/postfix-stats-get
 BT=$OUT/benchtool
-CORPUS=${CORPUS:-$(cd "$(dirname "$0")/.." && pwd)/../shared/corpus/public}
+CORPUS=${CORPUS:-$ROOT/tests/corpus}
 mkdir -p "$OUT"
 
 # Build the programs and the drivers (quietly) unless told not to.

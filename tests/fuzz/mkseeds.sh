@@ -10,7 +10,7 @@
 # of corpus lines, CR/LF mixes, lines around PFLOG_LINE_MAX, no final newline.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-corpus=${1:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/corpus/public}
+corpus=${1:-$(cd "$(dirname "$0")/../.." && pwd)/tests/corpus}
 out=$here/seeds
 rm -rf "$out"
 mkdir -p "$out/classify" "$out/follow"

@@ -3,11 +3,11 @@
 # ways (golden_count.pl, grep_count.sh) and compare with the committed files and with
 # the hand counts in hand_counts.txt. Prints OK/DIFF lines; exit status 1 on any difference.
 #
-# usage: tests/golden/tools/check.sh [CORPUS_DIR]   (default ../shared/corpus/public beside the repository)
+# usage: tests/golden/tools/check.sh [CORPUS_DIR]   (default tests/corpus)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 golden=$(dirname "$here")
-corpus=${1:-$(cd "$(dirname "$0")/../../.." && pwd)/../shared/corpus/public}
+corpus=${1:-$(cd "$(dirname "$0")/../../.." && pwd)/tests/corpus}
 rc=0
 for f in "$corpus"/*.log "$corpus"/*.log.gz; do
     b=$(basename "$f"); n=${b%.gz}; n=${n%.log}

@@ -3,7 +3,7 @@
 # it_init NAME            work dir ($work, 0700, from mktemp -d), $db=$work/db,
 #                         $log=$work/logs/mail.log, an EXIT trap that kills what
 #                         was started and removes $work
-# it_data OUT NLINES      NLINES real Postfix log lines (the shared corpus,
+# it_data OUT NLINES      NLINES real Postfix log lines (tests/corpus,
 #                         cycled), one file
 # it_start [ARGS]         start postfix-statsd -f -l $log -d $db ARGS in the
 #                         background; $spid is its pid, its stderr is
@@ -31,7 +31,7 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$it_top/$BUILD ;; esac
 STATSD=${STATSD:-$BUILD/postfix-statsd}
 GET=${GET:-$BUILD/postfix-stats-get}
-CORPUS=${CORPUS:-$it_top/../shared/corpus/public}
+CORPUS=${CORPUS:-$it_top/tests/corpus}
 IT_TIMEOUT=${IT_TIMEOUT:-120}
 
 it_name=""
