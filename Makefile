@@ -58,8 +58,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(LIB) -lcmocka $(LDLIBS_LMDB)
 
 unit: $(UNIT_TESTS)
-	@fail=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t || fail=1; done; \
-	    exit $$fail
+	@sh tests/unit/run.sh $(UNIT_TESTS)
 
 golden: $(PROGS)
 	BUILD=$(BUILD) sh tests/golden/run.sh

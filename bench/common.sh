@@ -17,17 +17,11 @@ build() {
 	make -s -C "$BENCH" >/dev/null
 }
 
-# apt-get install PKG if CMD is missing; return 1 if still missing.
+# Is CMD there? Packages are installed by scripts/deps.sh only: name PKG.
 need() {	# need CMD PKG
 	command -v "$1" >/dev/null 2>&1 && return 0
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		echo "# installing $2" >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" \
-		    >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 &&
-		    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" \
-		    >/dev/null 2>&1; } || true
-	fi
-	command -v "$1" >/dev/null 2>&1
+	echo "# $1 missing: install $2 (sh scripts/deps.sh $2, as root)" >&2
+	return 1
 }
 
 fsize() { stat -c %s "$1"; }

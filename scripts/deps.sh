@@ -1,15 +1,19 @@
 #!/bin/sh
 # Install the Debian 12 packages that building and testing postfix-stats
 # need. Idempotent; does nothing when everything is there. Run as root.
+# The only script that installs packages: with arguments it installs just
+# those (scripts/run.sh passes what building needs).
+#   sh scripts/deps.sh [PKG...]
 set -eu
 PKGS="make gcc clang libc6-dev liblmdb-dev lmdb-utils libcmocka-dev
       libsystemd-dev libarchive-dev zlib1g-dev libjson-c-dev libsnmp-dev
       libmicrohttpd-dev
       postfix swaks snmpd snmp mrtg rrdtool valgrind time procps file
-      util-linux passwd logrotate systemd systemd-journal-remote
+      util-linux passwd adduser iproute2 coreutils logrotate systemd systemd-journal-remote
       xz-utils bzip2 zstd gzip smitools smistrip
       prometheus prometheus-node-exporter curl
       debhelper dpkg-dev fakeroot lintian pflogsumm hyperfine wrk"
+[ $# -gt 0 ] && PKGS="$*"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -25,5 +29,15 @@ fi
 echo "postfix postfix/main_mailer_type select No configuration" |
     debconf-set-selections
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# Keep invoke-rc.d from starting the packages' services (the system's snmpd,
+# Postfix) during the install; the tests run their own on loopback.
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	policy=/usr/sbin/policy-rc.d
+fi
+trap 'rm -f $policy' EXIT
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+    $missing >/dev/null

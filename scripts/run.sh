@@ -13,10 +13,7 @@ for p in make gcc libc6-dev liblmdb-dev libsystemd-dev libarchive-dev \
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    need="$need $p"
 done
-if [ -n "$need" ]; then
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
-fi
+[ -z "$need" ] || sh scripts/deps.sh $need
 make -s
 log=samples/sample-mail.log
 for l in /var/log/mail.log /var/log/maillog; do

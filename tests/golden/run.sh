@@ -1,57 +1,69 @@
 #!/bin/sh
-# Golden tests: run postfix-statsd --once over every real log of the shared
-# corpus (../shared/corpus/public, read .gz through zcat into -l -) and over
-# the logs kept here (tests/golden/*.log), and diff `postfix-stats-get --all`
-# (without the self: lines) against NAME.expected, exactly. Also checks
-# that self:lines equals the number of lines in the log.
+# Golden tests: run postfix-statsd --once over every real log carried in
+# tests/corpus (described in its SOURCES.md; .gz read through zcat into
+# -l -) and over the logs kept here (tests/golden/*.log), and diff
+# `postfix-stats-get --all` (without the self: lines) against
+# NAME.expected, exactly. Also checks that self:lines equals the number of
+# lines in the log. CORPUS names another corpus directory.
+# Prints ok/FAIL per log and "golden: N passed, N failed, N skipped (S s)".
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=${CORPUS:-$top/../shared/corpus/public}
+. "$top/tests/lib/testlib.sh"
+case $BUILD in /*) bdir=$BUILD ;; *) bdir=$top/$BUILD ;; esac
+corpus=${CORPUS:-$top/tests/corpus}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
-pass=0 fail=0
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 
-check() {	# name, log file or "-", reader command
+check() {	# name, log file
 	name=$1 src=$2
 	exp=$top/tests/golden/$name.expected
 	if [ ! -f "$exp" ]; then
-		echo "FAIL $name: no $exp"; fail=$((fail + 1)); return
+		tl_fail "$name" "no $exp"; return
 	fi
 	rm -rf "$work/db"
 	case $src in
-	*.gz)	zcat "$src" | "$top/$BUILD/postfix-statsd" --once -l - -d "$work/db" 2>"$work/err"
+	*.gz)	zcat "$src" | "$bdir/postfix-statsd" --once -l - -d "$work/db" 2>"$work/err"
+		rc=$?
 		lines=$(zcat "$src" | wc -l) ;;
-	*)	"$top/$BUILD/postfix-statsd" --once --from-start -l "$src" -d "$work/db" 2>"$work/err"
+	*)	"$bdir/postfix-statsd" --once --from-start -l "$src" -d "$work/db" 2>"$work/err"
+		rc=$?
 		lines=$(wc -l < "$src") ;;
 	esac
-	rc=$?
-	"$top/$BUILD/postfix-stats-get" -d "$work/db" --all > "$work/all" || rc=1
+	"$bdir/postfix-stats-get" -d "$work/db" --all > "$work/all" 2>>"$work/err" || rc=1
 	grep -v '^self:' "$work/all" > "$work/out"
 	got_lines=$(sed -n 's/^self:lines //p' "$work/all")
 	if [ $rc -ne 0 ]; then
-		echo "FAIL $name: exit status $rc"; cat "$work/err"; fail=$((fail + 1))
+		tl_fail "$name" "exit status $rc"; cat "$work/err"
 	elif ! diff -u "$exp" "$work/out"; then
-		echo "FAIL $name: counters differ (above)"; fail=$((fail + 1))
-	elif [ "$got_lines" -ne "$lines" ]; then
-		echo "FAIL $name: self:lines $got_lines, the log has $lines"; fail=$((fail + 1))
+		tl_fail "$name" "counters differ (above)"
+	elif [ "${got_lines:-0}" -ne "$lines" ]; then
+		tl_fail "$name" "self:lines $got_lines, the log has $lines"
 	else
-		echo "ok   $name"; pass=$((pass + 1))
+		tl_ok "$name"
 	fi
 }
 
+tl_suite golden
 if [ ! -d "$corpus" ]; then
-	echo "golden: corpus not found at $corpus" >&2
+	tl_fail corpus "not found at $corpus"
+	tl_summary
 	exit 1
 fi
 for f in "$corpus"/*.log "$corpus"/*.log.gz; do
+	[ -f "$f" ] || continue
 	n=$(basename "$f"); n=${n%.gz}; n=${n%.log}
 	check "$n" "$f"
 done
 for f in "$top"/tests/golden/*.log; do
 	[ -f "$f" ] || continue
-	n=$(basename "$f" .log)
-	check "$n" "$f"
+	check "$(basename "$f" .log)" "$f"
 done
-echo "golden: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+# Every expectation has its log: a lost log must not pass unnoticed.
+for e in "$top"/tests/golden/*.expected; do
+	n=$(basename "$e" .expected)
+	[ -f "$corpus/$n.log" ] || [ -f "$corpus/$n.log.gz" ] \
+	    || [ -f "$top/tests/golden/$n.log" ] || tl_fail "$n" "no log for $e"
+done
+tl_summary

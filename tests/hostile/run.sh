@@ -9,10 +9,13 @@
 # into the junk call for, exactly (every other counter must be 0), the self:
 # counters the junk calls for, exit status 0, the follower's maximum RSS and,
 # for the flood of transport names, the size of the database.
-# Prints ok/FAIL per case and "hostile: N passed, M failed"; exits 1 on failure.
+# Prints ok/FAIL per case and "hostile: N passed, N failed, N skipped (S s)"
+# (tests/lib/testlib.sh); exits 1 on failure.
 set -u
 BUILD=${BUILD:-build}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/testlib.sh"
+tl_suite hostile
 case $BUILD in
 /*)	bdir=$BUILD ;;
 *)	bdir=$top/$BUILD ;;
@@ -35,21 +38,18 @@ fi
 dyn_max=$(sed -n 's/^#define[	 ]*KEYS_DYNAMIC_MAX[	 ]*\([0-9]*\).*/\1/p' \
     "$top/src/core/keys.h")
 db_max=4194304
-pass=0 fail=0
 mk() {
 	sh "$top/tests/hostile/mk.sh" "$work" "$@" || { echo "hostile: mk.sh $* failed"; exit 1; }
 }
 
 ok() {
-	echo "ok   $1"
-	pass=$((pass + 1))
+	tl_ok "$1"
 }
 
 bad() {
-	echo "FAIL $1: $2"
+	tl_fail "$1" "$2"
 	[ -s "$work/why" ] && sed 's/^/     /' "$work/why"
 	[ -s "$work/err" ] && head -n 5 "$work/err" | sed 's/^/     stderr: /'
-	fail=$((fail + 1))
 }
 
 # run MODE LOG [KEEPDB]: MODE file or pipe; counters into $work/all.
@@ -252,5 +252,4 @@ else
 fi
 rm -f "$work/transports.log"
 
-echo "hostile: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tl_summary

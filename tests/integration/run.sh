@@ -1,8 +1,10 @@
 #!/bin/sh
 # run.sh: run every integration test (t_*.sh, and real_postfix_golden.sh if
-# present), each with a time limit, print "ok NAME" or "FAIL NAME" (with the
-# end of its output) per script and one last line
-# "integration: N passed, M failed"; exit non-zero when one failed.
+# present), each with a time limit, print "ok NAME", "SKIP NAME: WHY" (exit
+# status 77) or "FAIL NAME" (with the end of its output) per script, with
+# the seconds it took, and one last line
+# "integration: N passed, N failed, N skipped (S s)"; exit non-zero when one
+# failed. The result conventions are tests/lib/testlib.sh's.
 #
 #   tests/integration/run.sh [NAME...]     e.g. run.sh t_kill9 t_latency
 #
@@ -10,14 +12,13 @@
 # the seconds one script may take.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/lib/testlib.sh"
 BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$(cd "$here/../.." && pwd)/$BUILD ;; esac
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 export BUILD
 limit=${IT_LIMIT:-900}
-out=$(mktemp) || exit 1
-trap 'rm -f "$out"' EXIT
 trap 'exit 130' INT TERM
-pass=0 fail=0
 
 if [ $# -gt 0 ]; then
 	scripts=""
@@ -31,21 +32,8 @@ else
 	    && scripts="$scripts $here/real_postfix_golden.sh"
 fi
 
+tl_suite integration
 for t in $scripts; do
-	name=$(basename "$t" .sh)
-	start=$(date +%s)
-	timeout -k 10 "$limit" bash "$t" >"$out" 2>&1
-	rc=$?
-	secs=$(( $(date +%s) - start ))
-	if [ $rc -eq 0 ]; then
-		printf 'ok   %-24s %4d s\n' "$name" "$secs"
-		pass=$((pass + 1))
-	else
-		[ $rc -eq 124 ] && echo "(timed out after $limit s)" >>"$out"
-		printf 'FAIL %-24s %4d s (exit %d)\n' "$name" "$secs" "$rc"
-		tail -n 40 "$out" | sed 's/^/    /'
-		fail=$((fail + 1))
-	fi
+	tl_run "$(basename "$t" .sh)" "$limit" bash "$t"
 done
-echo "integration: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tl_summary

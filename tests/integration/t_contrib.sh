@@ -82,13 +82,8 @@ need=""
 for p in logrotate systemd adduser; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || need="$need $p"
 done
-if [ -n "$need" ]; then
-    say "installing:$need"
-    DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q $need >/dev/null 2>&1 || {
-        DEBIAN_FRONTEND=noninteractive timeout 900 apt-get update -q >/dev/null 2>&1
-        DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q $need >/dev/null 2>&1
-    } || { echo "t_contrib: apt-get install$need failed" >&2; exit 1; }
-fi
+# Packages are installed by scripts/deps.sh only.
+[ -z "$need" ] || { echo "t_contrib: missing packages:$need (run scripts/deps.sh as root)" >&2; exit 1; }
 
 # ------------------------------------------------------------------ 1. contrib is used
 for f in "$top"/contrib/*; do

@@ -19,14 +19,18 @@
 #                         file ends there, as the follower reads a rotated one)
 # it_compare REF DB       diff the reference with DB's counts; 1 if they differ
 # it_pass / it_fail MSG   end the test
+# it_skip MSG             end the test as skipped (SKIP, exit 77; never a pass)
 # it_cleanup_hook         a command the EXIT trap runs before removing $work
 #
 # it_crash_test SIG      the kill -9 / SIGTERM test (t_kill9.sh, t_sigterm.sh)
 #
 # Every wait is bounded (IT_TIMEOUT, default 120 s, for catching up).
+# Waiting, process tracking and the result conventions come from the one
+# test library, tests/lib/testlib.sh.
 set -u
 
 it_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+. "$it_top/tests/lib/testlib.sh"
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$it_top/$BUILD ;; esac
 STATSD=${STATSD:-$BUILD/postfix-statsd}
@@ -35,7 +39,6 @@ CORPUS=${CORPUS:-$it_top/tests/corpus}
 IT_TIMEOUT=${IT_TIMEOUT:-120}
 
 it_name=""
-it_pids=""
 it_cleanup_hook=:	# a test's own clean-up, run before $work is removed
 spid=""
 src=0
@@ -59,14 +62,13 @@ it_pass() {
 	exit 0
 }
 
+it_skip() {
+	echo "SKIP $it_name: $*"
+	exit "$TL_SKIP"
+}
+
 it_cleanup() {
-	local p
-	for p in $it_pids; do
-		kill -9 "$p" 2>/dev/null
-	done
-	for p in $it_pids; do
-		wait "$p" 2>/dev/null
-	done
+	tl_stop_all
 	$it_cleanup_hook
 	[ -n "${work:-}" ] && rm -rf -- "$work"
 }
@@ -91,13 +93,7 @@ now_ms() {
 
 # it_wait TIMEOUT CMD...: poll CMD (every 50 ms) until it succeeds.
 it_wait() {
-	local limit=$(( $(now_ms) + $1 * 1000 ))
-	shift
-	while ! "$@"; do
-		[ "$(now_ms)" -ge "$limit" ] && return 1
-		sleep 0.05
-	done
-	return 0
+	tl_wait "$@"
 }
 
 # The corpus: lightmeter-complete.log and fgforrest-pda-real.log.gz.
@@ -126,23 +122,16 @@ it_data() {
 
 # Is process $1 gone (or a zombie)?
 it_gone() {
-	local st
-	[ -r "/proc/$1/stat" ] || return 0
-	st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
-	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+	tl_gone "$1"
 }
 
 it_forget() {
-	local p n=""
-	for p in $it_pids; do
-		[ "$p" = "$1" ] || n="$n $p"
-	done
-	it_pids=$n
+	tl_forget "$1"
 }
 
 # it_track PID: kill PID at exit.
 it_track() {
-	it_pids="$it_pids $1"
+	tl_track "$1"
 }
 
 it_start() {

@@ -2,7 +2,7 @@
 # for integration tests of postfix-stats.  Source it from bash:
 #
 #   . tests/integration/lib/postfix-env.sh
-#   pfenv_install                  # apt-get what is missing (root, Debian)
+#   pfenv_install                  # check that scripts/deps.sh installed what is needed
 #   dir=$(mktemp -d); trap pfenv_destroy EXIT   # or pfenv_stop + your own rm
 #   pfenv_start "$dir"             # instance + sinks under $dir, log in $dir/maillog
 #   pfenv_send_mix                 # known mix of mail; adds to the exported EXP_* totals
@@ -52,35 +52,17 @@ pfenv_sendmail() { pfenv__t "$PFENV_TIMEOUT" sendmail -C "$PFENV_DIR/etc" "$@"; 
 
 # ---------------------------------------------------------------- install
 pfenv_install() {
-    [ "$(id -u)" = 0 ] || { pfenv__fail "pfenv_install needs root"; return 1; }
-    local need="" p
+        local need="" p
     for p in postfix swaks iproute2 procps coreutils util-linux; do
         dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
             need="$need $p"
     done
-    if [ -n "$need" ]; then
-        pfenv__say "installing:$need"
-        # Postfix's own default instance stays unconfigured ("No configuration": no
-        # /etc/postfix/main.cf), so the package starts nothing on port 25.  Also keep
-        # invoke-rc.d from starting services during this install (only if no
-        # policy-rc.d exists; removed again right after).
-        echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-        local made_policy=0 rc=0
-        if [ ! -e /usr/sbin/policy-rc.d ]; then
-            printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d &&
-                made_policy=1
-        fi
-        DEBIAN_FRONTEND=noninteractive pfenv__t 900 apt-get install -y -q $need >/dev/null 2>&1 || {
-            DEBIAN_FRONTEND=noninteractive pfenv__t 900 apt-get update -q >/dev/null 2>&1
-            DEBIAN_FRONTEND=noninteractive pfenv__t 900 apt-get install -y -q $need >/dev/null 2>&1
-        } || rc=$?
-        [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
-        [ $rc = 0 ] || { pfenv__fail "apt-get install$need failed"; return 1; }
-    fi
+    # Packages are installed by scripts/deps.sh only.
+    [ -z "$need" ] || { pfenv__fail "missing packages:$need (run scripts/deps.sh as root)"; return 1; }
     for p in postfix postconf postqueue postsuper sendmail smtp-sink smtp-source swaks ss timeout \
         pgrep runuser; do
         command -v "$p" >/dev/null 2>&1 || [ -x "/usr/sbin/$p" ] ||
-            { pfenv__fail "missing program $p after install"; return 1; }
+            { pfenv__fail "missing program $p (run scripts/deps.sh as root)"; return 1; }
     done
     return 0
 }

@@ -2,7 +2,7 @@
 # postfix-stats (t_snmp_mrtg.sh, t_snmp_failures.sh).  Source it from bash:
 #
 #   . tests/integration/lib/snmpd-env.sh
-#   snmpenv_install                     # apt-get snmpd snmp mrtg if missing (root)
+#   snmpenv_install                     # check that scripts/deps.sh installed snmpd snmp mrtg
 #   snmpenv_start DIR READER [DB]       # snmpd with contrib/snmpd.conf.postfix-stats
 #   snmpenv_get OID...                  # values, one a line, quotes removed
 #   snmpenv_stop                        # TERM, bounded wait, KILL; idempotent
@@ -45,27 +45,13 @@ snmpenv__say() { printf 'snmpenv: %s\n' "$*" >&2; }
 snmpenv__fail() { printf 'snmpenv: ERROR: %s\n' "$*" >&2; return 1; }
 
 snmpenv_install() {
-    [ "$(id -u)" = 0 ] || { snmpenv__fail "snmpenv_install needs root"; return 1; }
-    local need="" p made_policy=0 rc=0
+    local need="" p
     for p in snmpd snmp mrtg iproute2 util-linux; do
         dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
             need="$need $p"
     done
-    if [ -n "$need" ]; then
-        snmpenv__say "installing:$need"
-        # Keep invoke-rc.d from starting the system's snmpd (only when no
-        # policy-rc.d exists; removed right after).
-        if [ ! -e /usr/sbin/policy-rc.d ]; then
-            printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d &&
-                made_policy=1
-        fi
-        DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q $need >/dev/null 2>&1 || {
-            DEBIAN_FRONTEND=noninteractive timeout 900 apt-get update -q >/dev/null 2>&1
-            DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q $need >/dev/null 2>&1
-        } || rc=$?
-        [ $made_policy = 1 ] && rm -f /usr/sbin/policy-rc.d
-        [ $rc = 0 ] || { snmpenv__fail "apt-get install$need failed"; return 1; }
-    fi
+    # Packages are installed by scripts/deps.sh only.
+    [ -z "$need" ] || { snmpenv__fail "missing packages:$need (run scripts/deps.sh as root)"; return 1; }
     for p in /usr/sbin/snmpd snmpget snmpwalk mrtg ss setpriv; do
         command -v "$p" >/dev/null 2>&1 || { snmpenv__fail "missing program $p"; return 1; }
     done
