@@ -1,8 +1,10 @@
 # postfix-stats - plain Makefile; everything is built into build/.
 #   make            build the programs
-#   make check      build and run every test (unit, golden, docs, hostile,
-#                   integration, the follower under valgrind, the unit, golden
-#                   and hostile tests again under ASan+UBSan, a short fuzz run)
+#   make test       the fast tests, no root needed (unit, golden, docs, hostile,
+#                   cli)
+#   make check      build and run every test (the fast ones, integration, the
+#                   follower under valgrind, the unit, golden and hostile tests
+#                   again under ASan+UBSan, a short fuzz run)
 #   make fuzz       build and run the libFuzzer harnesses for a while
 #   make install    install under $(PREFIX) (default /usr/local)
 
@@ -72,6 +74,12 @@ docs: $(PROGS)
 integration: $(PROGS)
 	BUILD=$(BUILD) sh tests/integration/run.sh
 
+# -h/--help, -V/--version and bad options of every program; the reader's errors.
+cli: $(PROGS)
+	BUILD=$(BUILD) sh tests/cli/run.sh
+
+test: all unit golden docs hostile cli
+
 # The same unit and golden tests with AddressSanitizer and UBSan.
 asan:
 	$(MAKE) BUILD=build/asan CC=clang WARN_TRUNC= \
@@ -90,7 +98,7 @@ fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
 	    echo "fuzz: the saved crash inputs pass"
 	$(MAKE) fuzz FUZZ_RUNS=20000
 
-check: all unit golden docs hostile integration valgrind asan fuzz-ci
+check: all unit golden docs hostile cli integration valgrind asan fuzz-ci
 
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
@@ -113,5 +121,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit golden docs hostile integration valgrind asan check fuzz fuzz-ci install clean
+.PHONY: all unit golden docs hostile cli integration valgrind asan test check fuzz fuzz-ci install clean
 .SECONDARY:
