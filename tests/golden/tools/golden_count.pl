@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # golden_count.pl - reference counter for the postfix-stats golden tests.
 #
-# Written independently of src/ from /work/notes/RULES.md (rules 1-7) and SPEC.md
+# Written independently of src/ from tests/golden/RULES.md (rules 1-7) and SPEC.md
 # section 2. It is a slow, explicit, structural re-implementation used only to
 # produce and re-check tests/golden/*.expected.
 #
