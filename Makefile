@@ -110,13 +110,31 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(PURE_SRC) src/core/follow.c
 fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
 	BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh
 
+# Units name the packaged paths (/usr/sbin, /usr/bin); installed under
+# another PREFIX they are rewritten to name the programs where they went.
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+MIBDIR	?= $(PREFIX)/share/snmp/mibs
+UNITS	 = $(wildcard contrib/*.service)
+MAN1	 = $(wildcard man/*.1)
+MAN8	 = $(wildcard man/*.8)
+SBIN_PROGS = $(filter-out $(BUILD)/postfix-stats-get,$(PROGS))
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(BUILD)/postfix-statsd $(DESTDIR)$(PREFIX)/sbin/
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(SBIN_PROGS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0755 $(BUILD)/postfix-stats-get $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 man/postfix-statsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	install -m 0644 man/postfix-stats-get.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(MAN8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	for u in $(UNITS); do \
+	    sed -e 's#/usr/sbin/#$(PREFIX)/sbin/#g' \
+	        -e 's#/usr/bin/postfix-stats#$(PREFIX)/bin/postfix-stats#g' \
+	        "$$u" >"$(DESTDIR)$(UNITDIR)/$${u##*/}" && \
+	    chmod 0644 "$(DESTDIR)$(UNITDIR)/$${u##*/}" || exit 1; done
+	if [ -f mibs/POSTFIX-STATS-MIB.txt ]; then \
+	    install -d $(DESTDIR)$(MIBDIR) && \
+	    install -m 0644 mibs/POSTFIX-STATS-MIB.txt $(DESTDIR)$(MIBDIR)/; fi
 
 clean:
 	rm -rf build

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Draws docs/mrtg-example.png: needs `apt install faketime snmpd snmp mrtg`, root, a built tree (run from the repository).
-# One-off: replay a real Postfix log through postfix-statsd -> snmpd (exec) -> MRTG
+# One-off: replay a real Postfix log through postfix-statsd -> snmpd (exec, extend) -> MRTG
 # with a simulated clock for MRTG (faketime), to draw docs/mrtg-example.png.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +14,7 @@ fp=$!
 trap 'snmpenv_stop; kill $fp; wait $fp' EXIT
 sleep 0.5
 snmpenv_start $w $w/bin/postfix-stats-get $w/db || exit 1
-sed -e "s#^WorkDir:.*#WorkDir: $w/mrtg#" -e "s#public@localhost#$SNMPENV_AGENT#g" $top/contrib/mrtg.cfg > $w/mrtg.cfg
+{ echo "WorkDir: $w/mrtg"; sed -e "s#public@localhost#$SNMPENV_AGENT#g" $top/contrib/mrtg-postfix-stats.cfg; } > $w/mrtg.cfg
 start=$(date -d '2026-11-28 00:00:00' +%s)
 steps=${STEPS:-300}
 total=0 pos=0

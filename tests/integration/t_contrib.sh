@@ -108,16 +108,16 @@ unit_db=$(opt_val -d) unit_log=$(opt_val -l)
 
 # Install as `make install` does, into a scratch root; the unit's binary must be there.
 root=$work/root
-make -s -C "$top" install DESTDIR="$root" PREFIX=/usr/local BUILD="$BUILD" >"$work/install.out" 2>&1 ||
+make -s -C "$top" install DESTDIR="$root" PREFIX=/usr BUILD="$BUILD" >"$work/install.out" 2>&1 ||
     { bad "make install DESTDIR=$root failed: $(tail -n 3 "$work/install.out")"; exit 1; }
 if [ -x "$root$bin" ]; then
     ok "ExecStart's $bin is where make install puts postfix-statsd"
 else
-    bad "ExecStart's $bin is not installed by make install (PREFIX=/usr/local): $(cd "$root" && find . -type f | tr '\n' ' ')"
+    bad "ExecStart's $bin is not installed by make install (PREFIX=/usr): $(cd "$root" && find . -type f | tr '\n' ' ')"
 fi
 mkdir "$work/unit"
 sed "s#^ExecStart=$bin#ExecStart=$root$bin#" "$UNIT" >"$work/unit/postfix-statsd.service"
-if out=$(cd "$work/unit" && MANPATH=$root/usr/local/share/man systemd-analyze verify ./postfix-statsd.service 2>&1) &&
+if out=$(cd "$work/unit" && MANPATH=$root/usr/share/man systemd-analyze verify ./postfix-statsd.service 2>&1) &&
     [ -z "$out" ]; then
     ok "systemd-analyze verify: no complaint"
 else
@@ -243,7 +243,7 @@ PERM=$top/contrib/permissions.md
 for claim in 'postfix-stats:postfix-stats` | 0755' 'postfix-stats:postfix-stats` | 0644' 'root:adm` | 0640' 'SupplementaryGroups=adm' 'Debian-snmp'; do
     grep -qF -- "$claim" "$PERM" || bad "permissions.md no longer says \"$claim\""
 done
-sub() { sed -e "s#/var/lib/postfix-stats#$state#g" -e "s#/usr/local/bin/postfix-stats-get#$root/usr/local/bin/postfix-stats-get#g"; }
+sub() { sed -e "s#/var/lib/postfix-stats#$state#g" -e "s#/usr/bin/postfix-stats-get#$root/usr/bin/postfix-stats-get#g"; }
 sed -n '/^## Check it/,/^[^ ]*`tests/p' "$PERM" | sed -n 's/^    //p' >"$work/check.block"
 ncmd=0 nfail=0
 while IFS= read -r line; do

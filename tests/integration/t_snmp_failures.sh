@@ -169,8 +169,9 @@ export POSTFIX_STATS_DB=$db
 check_reader "no database" 'no database|no such file'
 check_errors "no database" 'postfix-stats-get: .*(no database|no such file)'
 mkdir "$work/mrtg"
-sed -e "s#^WorkDir:.*#WorkDir: $work/mrtg#" -e "s#public@localhost#$SNMPENV_AGENT#g" \
-    "$top/contrib/mrtg.cfg" >"$work/mrtg.cfg"
+{ echo "WorkDir: $work/mrtg"
+  sed -e "s#public@localhost#$SNMPENV_AGENT#g" "$top/contrib/mrtg-postfix-stats.cfg"
+} >"$work/mrtg.cfg"
 ( cd "$work" && timeout 120 env LANG=C mrtg "$work/mrtg.cfg" ) >"$work/mrtg.out" 2>&1
 read -r ts in out <"$work/mrtg/postfix_sent.log" 2>/dev/null || ts="" in="" out=""
 if grep -q 'did not eval into defined data' "$work/mrtg.out" && ! { is_uint "$in" || is_uint "$out"; }; then

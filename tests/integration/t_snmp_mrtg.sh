@@ -4,7 +4,8 @@
 # that log; a real snmpd (lib/snmpd-env.sh: Debian's snmpd as Debian-snmp, with
 # contrib/snmpd.conf.postfix-stats) runs postfix-stats-get through `exec` and
 # `extend`; snmpget/snmpwalk must read every seed key exactly (EXP_* of the mix);
-# then the real MRTG (contrib/mrtg.cfg) runs twice and must log the counters and
+# then the real MRTG (contrib/mrtg-postfix-stats.cfg, Include:d as Debian's
+# mrtg service would, as user mrtg) runs twice and must log the counters and
 # draw its PNG graphs.  Also checks the permission model: the database written by
 # root, 0755/0644, readable but not writable by Debian-snmp.
 #
@@ -156,7 +157,8 @@ row_of() { local k=$1 i=0 x; for x in $KEYS; do i=$((i + 1)); [ "$x" = "$k" ] &&
 ename() { local k=$1; echo "postfix-${k%%:*}-${k#*:}"; }   # exec name
 xname() { local k=$1; echo "pfstats-${k%%:*}-${k#*:}"; }   # extend name
 
-# The rows are where contrib/mrtg.cfg expects them.
+# The classic exec lines (contrib/snmpd.conf.classic-exec, for a migration)
+# are rows 1-9 in order.
 rows_ok=1
 for k in $KEYS; do
     n=$(snmpenv_get "$OID_EXT_NAME.$(row_of "$k")")
@@ -164,7 +166,7 @@ for k in $KEYS; do
 done
 [ $rows_ok = 1 ] && ok "extTable rows 1-9 are the exec lines in order ($(ename sent:smtp) ... $(ename sent:legal))"
 # The OID the contrib file documents for an extend name is the real one.
-doc_oid=$(sed -n 's/^#  *\(\.1\.3\.6\.1\.4\.1\.8072\.1\.3\.2\.3\.1\.1\.[0-9.]*\)$/\1/p' "$SNMPENV_CONTRIB")
+doc_oid=$(sed -n 's/^#  *\(\.1\.3\.6\.1\.4\.1\.8072\.1\.3\.2\.3\.1\.1\.[0-9.]*\)$/\1/p' "$top/contrib/snmpd.conf.postfix-stats")
 if [ "$doc_oid" = "$OID_NSEXT_LINE$(snmpenv_name_oid pfstats-sent-smtp)" ] &&
     [ "$(snmpenv_get "$doc_oid")" = "$("$GET" -d "$db" sent:smtp)" ]; then
     ok "the nsExtendOutput1Line OID documented in the contrib file answers"
@@ -228,24 +230,37 @@ wantw=$(for k in $KEYS; do printf '%s ' "$(want_of "$k")"; done)
 if [ "$walk" = "$wantw" ]; then ok "snmpwalk extOutput: $walk"; else bad "snmpwalk extOutput: \"$walk\", expected \"$wantw\""; fi
 
 # ------------------------------------------------------------------ MRTG
-mkdir "$work/mrtg"
-sed -e "s#^WorkDir:.*#WorkDir: $work/mrtg#" -e "s#public@localhost#$SNMPENV_AGENT#g" \
-    "$top/contrib/mrtg.cfg" >"$work/mrtg.cfg"
+# As Debian's mrtg.service runs it: user mrtg, the admin's own config with
+# WorkDir, and ours added by one Include: line (nothing of the admin's
+# config is replaced).
+install -d -o mrtg -g mrtg -m 0755 "$work/mrtg" "$work/etc-mrtg"
+printf 'WorkDir: %s\nInclude: %s\n' "$work/mrtg" "$work/etc-mrtg/postfix-stats.cfg" \
+    >"$work/etc-mrtg/mrtg.cfg"
+sed -e "s#public@localhost#$SNMPENV_AGENT#g" "$top/contrib/mrtg-postfix-stats.cfg" \
+    >"$work/etc-mrtg/postfix-stats.cfg"
+chown mrtg:mrtg "$work/etc-mrtg/mrtg.cfg" "$work/etc-mrtg/postfix-stats.cfg"
 t=$SECONDS
 for run in 1 2; do
     [ $run = 1 ] || sleep 2     # two readings a little apart
-    ( cd "$work" && timeout 120 env LANG=C mrtg "$work/mrtg.cfg" ) >"$work/mrtg$run.out" 2>&1
+    ( cd "$work/etc-mrtg" && timeout 120 setpriv --reuid=mrtg --regid=mrtg --clear-groups -- \
+        env LANG=C HOME="$work/etc-mrtg" mrtg "$work/etc-mrtg/mrtg.cfg" ) >"$work/mrtg$run.out" 2>&1
     rc=$?
     # On its first run MRTG has no .log file yet, and rateup says so (three
     # warnings per target); anything else is a problem.
     if [ $rc = 0 ] && ! grep -vE "Rateup WARNING: .*(could not read the primary log file|backup log file .* was invalid|Can't rename .*\.log to .*\.old)" \
         "$work/mrtg$run.out" | grep -qiE 'error|problem|warning'; then
-        ok "MRTG run $run (env LANG=C mrtg, contrib/mrtg.cfg) exit 0, no errors"
+        ok "MRTG run $run as user mrtg (Include: contrib/mrtg-postfix-stats.cfg) exit 0, no errors"
     else
         bad "MRTG run $run exit $rc: $(head -c 600 "$work/mrtg$run.out" | tr '\n' ' ')"
     fi
 done
 say "two MRTG runs took $((SECONDS - t)) s"
+read -r ts in out <"$work/mrtg/postfix_alive.log" 2>/dev/null || ts="" in="" out=""
+if is_uint "$in" && is_uint "$out" && [ "$in" -lt 120 ]; then
+    ok "MRTG postfix_alive.log: self:heartbeat_age = $in s, self:last_line_age = $out s"
+else
+    bad "MRTG postfix_alive.log first line \"$ts $in $out\": no liveness values"
+fi
 png_ok() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 now=$(date +%s)
 for tk in postfix_sent:sent:smtp:sent:local postfix_recv:recv:smtp:recv:local \

@@ -28,7 +28,9 @@
 
 SNMPENV_TIMEOUT=${SNMPENV_TIMEOUT:-15}
 SNMPENV_PID=${SNMPENV_PID:-}
-SNMPENV_CONTRIB=${SNMPENV_CONTRIB:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/contrib/snmpd.conf.postfix-stats}
+snmpenv__top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+# The snippets snmpd.conf gets: the extend lines, then the classic exec lines.
+SNMPENV_CONTRIB=${SNMPENV_CONTRIB:-$snmpenv__top/contrib/snmpd.conf.postfix-stats $snmpenv__top/contrib/snmpd.conf.classic-exec}
 
 # OIDs (numeric).
 OID_EXT=.1.3.6.1.4.1.2021.8.1                  # UCD-SNMP-MIB::extEntry
@@ -97,7 +99,10 @@ snmpenv_start() {
     local dir=${1:?usage: snmpenv_start DIR READER [DB]} reader=${2:?reader} db=${3:-}
     local end
     [ "$(id -u)" = 0 ] || { snmpenv__fail "snmpenv_start needs root"; return 1; }
-    [ -f "$SNMPENV_CONTRIB" ] || { snmpenv__fail "no $SNMPENV_CONTRIB"; return 1; }
+    local f
+    for f in $SNMPENV_CONTRIB; do
+        [ -f "$f" ] || { snmpenv__fail "no $f"; return 1; }
+    done
     snmpenv_as_snmp test -x "$reader" ||
         { snmpenv__fail "Debian-snmp cannot execute $reader (a parent directory is private?)"; return 1; }
     SNMPENV_DIR=$dir
@@ -116,9 +121,10 @@ snmpenv_start() {
         echo "view   systemonly  included   .1.3.6.1.2.1.1"
         echo "view   systemonly  included   .1.3.6.1.2.1.25.1"
         echo "rocommunity  $SNMPENV_COMMUNITY 127.0.0.1 -V systemonly"
-        echo "# contrib/snmpd.conf.postfix-stats, reader path put in:"
-        sed -e "s#/usr/local/bin/postfix-stats-get#$reader#" ${SNMPENV_SED:+-e "$SNMPENV_SED"} \
-            "$SNMPENV_CONTRIB"
+        echo "# $SNMPENV_CONTRIB, reader path put in:"
+        for f in $SNMPENV_CONTRIB; do
+            sed -e "s#/usr/bin/postfix-stats-get#$reader#" ${SNMPENV_SED:+-e "$SNMPENV_SED"} "$f"
+        done
     } >"$SNMPENV_CONF"
     # As Debian's snmpd.service runs it (-u/-g/-I), in the foreground, with our
     # configuration only.
