@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "keys.h"
+#include "promtext.h"
 #include "store.h"
 #include "view.h"
 
@@ -36,15 +37,25 @@ usage(void)
 	exit(2);
 }
 
+static int prometheus;	/* --prometheus: the exporter's text */
+
 static int
 print_all(struct store *st)
 {
 	static struct view v;
+	static char text[PROMTEXT_BUFSIZE];
+	ssize_t n;
 	size_t i;
 	int rc;
 
 	if ((rc = view_load(st, time(NULL), &v)) != STORE_OK)
 		return rc;
+	if (prometheus) {
+		if ((n = promtext_render(&v, text, sizeof(text))) < 0)
+			return STORE_EIO;
+		fwrite(text, 1, (size_t)n, stdout);
+		return STORE_OK;
+	}
 	for (i = 0; i < v.n; i++)
 		printf("%s %llu\n", v.item[i].name,
 		    (unsigned long long)v.item[i].val);
@@ -67,6 +78,8 @@ main(int argc, char **argv)
 			db = argv[++i];
 		else if (strcmp(argv[i], "--all") == 0)
 			all = 1;
+		else if (strcmp(argv[i], "--prometheus") == 0)
+			all = prometheus = 1;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0')
 			usage();
 		else if (key == NULL)
