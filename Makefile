@@ -31,6 +31,8 @@ CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB	 = $(BUILD)/libpfstats.a
 
 PROGS	 = $(BUILD)/postfix-statsd $(BUILD)/postfix-stats-get
+PROGS	+= $(BUILD)/postfix-stats-exporter
+LDLIBS_MHD = -lmicrohttpd
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 all: $(PROGS)
@@ -53,6 +55,9 @@ $(BUILD)/postfix-statsd: $(BUILD)/obj/postfix-statsd/main.o $(LIB)
 
 $(BUILD)/postfix-stats-get: $(BUILD)/obj/postfix-stats-get/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB)
+
+$(BUILD)/postfix-stats-exporter: $(BUILD)/obj/postfix-stats-exporter/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB) $(LDLIBS_MHD) -lpthread
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -109,6 +114,8 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/postfix-statsd $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0755 $(BUILD)/postfix-stats-get $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(BUILD)/postfix-stats-exporter $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 man/postfix-stats-exporter.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/postfix-statsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/postfix-stats-get.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
