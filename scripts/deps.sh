@@ -27,3 +27,22 @@ echo "postfix postfix/main_mailer_type select No configuration" |
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+
+# The prometheus and prometheus-node-exporter packages start their services
+# on 0.0.0.0:9090 and :9100 when installed: the tests start their own on
+# loopback, so stop and disable what this install started. Only packages
+# this run installed: an administrator's own Prometheus is left alone.
+for svc in prometheus prometheus-node-exporter; do
+	case " $missing " in *" $svc "*) ;; *) continue ;; esac
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+		systemctl disable --now "$svc" >/dev/null 2>&1 || true
+	else
+		if command -v invoke-rc.d >/dev/null; then
+			invoke-rc.d "$svc" stop >/dev/null 2>&1 || true
+		fi
+		if command -v update-rc.d >/dev/null; then
+			update-rc.d "$svc" disable >/dev/null 2>&1 || true
+		fi
+	fi
+	echo "deps: $svc installed for the tests; its service is stopped and disabled"
+done

@@ -33,7 +33,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: postfix-stats-get [-d DB] KEY\n"
-	    "       postfix-stats-get [-d DB] --all\n");
+	    "       postfix-stats-get [-d DB] --all\n"
+	    "       postfix-stats-get [-d DB] --prometheus\n");
 	exit(2);
 }
 
