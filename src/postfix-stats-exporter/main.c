@@ -189,6 +189,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	    sizeof(not_found) - 1, MHD_RESPMEM_PERSISTENT);
 }
 
+static void mhd_log(void *, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
