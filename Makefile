@@ -23,7 +23,8 @@ BUILD	?= build
 
 UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
-	   src/core/store.c src/core/follow.c src/core/view.c
+	   src/core/store.c src/core/follow.c src/core/view.c \
+	   src/core/promtext.c
 # The pure part: what the parser fuzzer and most unit tests need.
 PURE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c
 
@@ -32,6 +33,8 @@ CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB	 = $(BUILD)/libpfstats.a
 
 PROGS	 = $(BUILD)/postfix-statsd $(BUILD)/postfix-stats-get
+PROGS	+= $(BUILD)/postfix-stats-exporter
+LDLIBS_MHD = -lmicrohttpd
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 all: $(PROGS)
@@ -54,6 +57,9 @@ $(BUILD)/postfix-statsd: $(BUILD)/obj/postfix-statsd/main.o $(LIB)
 
 $(BUILD)/postfix-stats-get: $(BUILD)/obj/postfix-stats-get/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB)
+
+$(BUILD)/postfix-stats-exporter: $(BUILD)/obj/postfix-stats-exporter/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB) $(LDLIBS_MHD) -lpthread
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)

@@ -9,7 +9,7 @@ export BENCH_NOBUILD=1
 	echo "# postfix-stats benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ)," \
 	    "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
 	sh "$BENCH/mklog.sh" "$OUT/big.log" 2>&1
-	for b in throughput rss get latency idle profile; do
+	for b in throughput rss get latency idle profile exporter; do
 		echo
 		sh "$BENCH/$b.sh" || echo "# $b.sh FAILED (exit $?)"
 	done

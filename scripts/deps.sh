@@ -41,3 +41,24 @@ trap 'rm -f $policy' EXIT
 apt-get -o DPkg::Lock::Timeout=600 update -qq
 apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
     $missing >/dev/null
+
+# The prometheus and prometheus-node-exporter packages enable (and, where
+# services may start, start) their services on 0.0.0.0:9090 and :9100: the
+# tests start their own on loopback, so stop and disable them. Only packages
+# this run installed: an administrator's own Prometheus is left alone.
+for svc in prometheus prometheus-node-exporter; do
+	case " $missing " in *" $svc "*) ;; *) continue ;; esac
+	# systemctl disable edits the links also where systemd is not running.
+	if [ -d /run/systemd/system ]; then
+		systemctl stop "$svc" >/dev/null 2>&1 || true
+	elif command -v invoke-rc.d >/dev/null; then
+		invoke-rc.d "$svc" stop >/dev/null 2>&1 || true
+	fi
+	if command -v systemctl >/dev/null; then
+		systemctl disable "$svc" >/dev/null 2>&1 || true
+	fi
+	if command -v update-rc.d >/dev/null; then
+		update-rc.d "$svc" disable >/dev/null 2>&1 || true
+	fi
+	echo "deps: $svc installed for the tests; its service is stopped and disabled"
+done

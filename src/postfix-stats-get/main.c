@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	postfix-stats-get [-d DB] KEY
  *	postfix-stats-get [-d DB] --all
+ *	postfix-stats-get [-d DB] --prometheus
  *	postfix-stats-get -h | -V
  * DESCRIPTION
  *	Prints the value of KEY ("sent:smtp", category case-insensitive), or
@@ -30,6 +31,7 @@
 
 #include "cli.h"
 #include "keys.h"
+#include "promtext.h"
 #include "store.h"
 #include "view.h"
 
@@ -40,19 +42,23 @@ static const struct cli_prog prog = {
 	PROG,
 	PROG " [-d DB] KEY\n"
 	"       " PROG " [-d DB] --all\n"
+	"       " PROG " [-d DB] --prometheus\n"
 	"       " PROG " -h | -V",
 	"  -d DB          the database directory (default $POSTFIX_STATS_DB,\n"
 	"                 else " DEFAULT_DB ")\n"
 	"  --all          print every counter, \"KEY VALUE\" per line, sorted\n"
+	"  --prometheus   print every key in the Prometheus text format (the\n"
+	"                 exporter's /metrics), e.g. for node_exporter's textfile\n"
 	"  -h, --help     print this help and exit\n"
 	"  -V, --version  print the version and exit\n"
 	"\nKEY is category:name, e.g. sent:smtp; --all lists the keys.\n"
 };
 
-enum { OPT_ALL = 256 };
+enum { OPT_ALL = 256, OPT_PROMETHEUS };
 
 static const struct option longopts[] = {
 	{ "all",	no_argument,	NULL,	OPT_ALL },
+	{ "prometheus",	no_argument,	NULL,	OPT_PROMETHEUS },
 	{ "help",	no_argument,	NULL,	'h' },
 	{ "version",	no_argument,	NULL,	'V' },
 	{ NULL,		0,		NULL,	0 }
@@ -132,15 +138,25 @@ key_refused(const char *key)
 	return CLI_EXIT_USAGE;
 }
 
+static int prometheus;	/* --prometheus: the exporter's text */
+
 static int
 print_all(struct store *st)
 {
 	static struct view v;
+	static char text[PROMTEXT_BUFSIZE];
+	ssize_t n;
 	size_t i;
 	int rc;
 
 	if ((rc = view_load(st, time(NULL), &v)) != STORE_OK)
 		return rc;
+	if (prometheus) {
+		if ((n = promtext_render(&v, text, sizeof(text))) < 0)
+			return STORE_EIO;
+		fwrite(text, 1, (size_t)n, stdout);
+		return STORE_OK;
+	}
 	for (i = 0; i < v.n; i++)
 		printf("%s %llu\n", v.item[i].name,
 		    (unsigned long long)v.item[i].val);
@@ -164,6 +180,9 @@ main(int argc, char **argv)
 		case 'd':
 			db = optarg;
 			break;
+		case OPT_PROMETHEUS:
+			prometheus = 1;
+			/* FALLTHROUGH */
 		case OPT_ALL:
 			all = 1;
 			break;
@@ -181,9 +200,9 @@ main(int argc, char **argv)
 		cli_usage(&prog, "one KEY at a time (extra argument \"%.64s\")",
 		    argv[optind]);
 	if (all && key != NULL)
-		cli_usage(&prog, "a KEY or --all, not both");
+		cli_usage(&prog, "a KEY or --all/--prometheus, not both");
 	if (!all && key == NULL)
-		cli_usage(&prog, "a KEY or --all is needed");
+		cli_usage(&prog, "a KEY, --all or --prometheus is needed");
 	if (key != NULL && keys_normalize(key, canon, sizeof(canon)) < 0)
 		return key_refused(key);
 	if ((rc = store_open(&st, db, STORE_RDONLY, 0)) != STORE_OK) {
