@@ -186,7 +186,7 @@ malformed_timestamps_are_malformed(void **state)
 	    PFLOG_MALFORMED);
 	expect_kind("Nov 29 00:07:00. mail postfix/local[1]: " MSG,
 	    PFLOG_MALFORMED);
-	expect_kind("2026-11-29 00:07:00 mail postfix/local[1]: " MSG,
+	expect_kind("2026-11-29_00:07:00 mail postfix/local[1]: " MSG,
 	    PFLOG_MALFORMED);
 	expect_kind("2026-11-29T00:07:00x mail postfix/local[1]: " MSG,
 	    PFLOG_MALFORMED);
@@ -423,10 +423,10 @@ postfix_tag_inside_another_programs_line_is_other(void **state)
 	expect_kind("Nov 29 00:07:00 host sshd[1]: x postfix/smtp[2]: 1234: "
 	    "to=<a@b>, relay=local, delay=0, delays=0/0/0/0, dsn=2.0.0, "
 	    "status=sent (ok)", PFLOG_OTHER);
-	/* A missing HOST does not make the tag the host's neighbour. */
-	expect_kind("Nov 29 00:07:00 postfix/local[2]: " MSG, PFLOG_OTHER);
-	/* Postfix text as the host name is not the tag either. */
-	expect_kind("Nov 29 00:07:00 postfix/local[2]: x[3]: " MSG,
+	/* Without a HOST, the first token is the tag: another program's. */
+	expect_kind("Nov 29 00:07:00 sshd[2]: postfix/local[2]: " MSG,
+	    PFLOG_OTHER);
+	expect_kind("Nov 29 00:07:00 sshd: postfix/local[2]: " MSG,
 	    PFLOG_OTHER);
 }
 
