@@ -85,7 +85,8 @@ static const unsigned char cls[256] = {
 
 /* ---- 64-byte windows of class masks ---- */
 
-enum { M_SP, M_LB, M_RB, M_COLON, M_SLASH, M_DIGIT, M_ALNUM, M_N };
+/* The masks: a space; a tag's end ('[', ':' or a space); '/'; digits; alnums. */
+enum { M_SP, M_TAGEND, M_SLASH, M_DIGIT, M_ALNUM, M_N };
 
 struct win {
 	uint64_t	m[M_N];
@@ -95,33 +96,18 @@ typedef void win_fn(const unsigned char *p, struct win *w);
 
 /* Which masks each byte is in: the scalar path's table. */
 static const unsigned char wcls[256] = {
-	[' '] = 1 << M_SP, ['['] = 1 << M_LB, [']'] = 1 << M_RB,
-	[':'] = 1 << M_COLON, ['/'] = 1 << M_SLASH,
+	[' '] = (1 << M_SP) | (1 << M_TAGEND), ['['] = 1 << M_TAGEND,
+	[':'] = 1 << M_TAGEND, ['/'] = 1 << M_SLASH,
 	['0' ... '9'] = (1 << M_DIGIT) | (1 << M_ALNUM),
 	['A' ... 'Z'] = 1 << M_ALNUM, ['a' ... 'z'] = 1 << M_ALNUM,
 };
-
-static void
-win_scalar(const unsigned char *p, struct win *w)
-{
-	uint64_t m[M_N] = { 0 };
-	unsigned k, j;
-
-	for (k = 0; k < 64; k++) {
-		unsigned c = wcls[p[k]];
-
-		for (j = 0; j < M_N; j++)
-			m[j] |= (uint64_t)((c >> j) & 1) << k;
-	}
-	memcpy(w->m, m, sizeof(m));
-}
 
 #ifdef PFLOG_X86
 __attribute__((target("sse2"))) static void
 win_sse2(const unsigned char *p, struct win *w)
 {
 	const __m128i sp = _mm_set1_epi8(' '), lb = _mm_set1_epi8('[');
-	const __m128i rb = _mm_set1_epi8(']'), co = _mm_set1_epi8(':');
+	const __m128i co = _mm_set1_epi8(':');
 	const __m128i sl = _mm_set1_epi8('/'), zero = _mm_set1_epi8('0');
 	const __m128i nine = _mm_set1_epi8(9), low = _mm_set1_epi8(0x20);
 	const __m128i a = _mm_set1_epi8('a'), z25 = _mm_set1_epi8(25);
@@ -137,10 +123,11 @@ win_sse2(const unsigned char *p, struct win *w)
 		unsigned sh = 16 * k;
 
 #define MM(v)	((uint64_t)(uint16_t)_mm_movemask_epi8(v) << sh)
-		m[M_SP] |= MM(_mm_cmpeq_epi8(x, sp));
-		m[M_LB] |= MM(_mm_cmpeq_epi8(x, lb));
-		m[M_RB] |= MM(_mm_cmpeq_epi8(x, rb));
-		m[M_COLON] |= MM(_mm_cmpeq_epi8(x, co));
+		__m128i isp = _mm_cmpeq_epi8(x, sp);
+
+		m[M_SP] |= MM(isp);
+		m[M_TAGEND] |= MM(_mm_or_si128(isp, _mm_or_si128(
+		    _mm_cmpeq_epi8(x, lb), _mm_cmpeq_epi8(x, co))));
 		m[M_SLASH] |= MM(_mm_cmpeq_epi8(x, sl));
 		m[M_DIGIT] |= MM(dig);
 		m[M_ALNUM] |= MM(_mm_or_si128(dig, alp));
@@ -153,7 +140,7 @@ __attribute__((target("avx2"))) static void
 win_avx2(const unsigned char *p, struct win *w)
 {
 	const __m256i sp = _mm256_set1_epi8(' '), lb = _mm256_set1_epi8('[');
-	const __m256i rb = _mm256_set1_epi8(']'), co = _mm256_set1_epi8(':');
+	const __m256i co = _mm256_set1_epi8(':');
 	const __m256i sl = _mm256_set1_epi8('/'), zero = _mm256_set1_epi8('0');
 	const __m256i nine = _mm256_set1_epi8(9), low = _mm256_set1_epi8(0x20);
 	const __m256i a = _mm256_set1_epi8('a'), z25 = _mm256_set1_epi8(25);
@@ -169,10 +156,11 @@ win_avx2(const unsigned char *p, struct win *w)
 		unsigned sh = 32 * k;
 
 #define MM(v)	((uint64_t)(uint32_t)_mm256_movemask_epi8(v) << sh)
-		m[M_SP] |= MM(_mm256_cmpeq_epi8(x, sp));
-		m[M_LB] |= MM(_mm256_cmpeq_epi8(x, lb));
-		m[M_RB] |= MM(_mm256_cmpeq_epi8(x, rb));
-		m[M_COLON] |= MM(_mm256_cmpeq_epi8(x, co));
+		__m256i isp = _mm256_cmpeq_epi8(x, sp);
+
+		m[M_SP] |= MM(isp);
+		m[M_TAGEND] |= MM(_mm256_or_si256(isp, _mm256_or_si256(
+		    _mm256_cmpeq_epi8(x, lb), _mm256_cmpeq_epi8(x, co))));
 		m[M_SLASH] |= MM(_mm256_cmpeq_epi8(x, sl));
 		m[M_DIGIT] |= MM(dig);
 		m[M_ALNUM] |= MM(_mm256_or_si256(dig, alp));
@@ -190,10 +178,11 @@ win_avx512bw(const unsigned char *p, struct win *w)
 	    _mm512_set1_epi8('a'));
 	uint64_t dig = _mm512_cmple_epu8_mask(d, _mm512_set1_epi8(9));
 
-	w->m[M_SP] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(' '));
-	w->m[M_LB] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('['));
-	w->m[M_RB] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(']'));
-	w->m[M_COLON] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(':'));
+	uint64_t sp = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(' '));
+
+	w->m[M_SP] = sp;
+	w->m[M_TAGEND] = sp | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('['))
+	    | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(':'));
 	w->m[M_SLASH] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('/'));
 	w->m[M_DIGIT] = dig;
 	w->m[M_ALNUM] = dig | _mm512_cmple_epu8_mask(l, _mm512_set1_epi8(25));
@@ -206,7 +195,7 @@ struct path_def {
 };
 
 static const struct path_def paths[PFLOG_PATH_N] = {
-	[PFLOG_PATH_SCALAR] = { "scalar", win_scalar },
+	[PFLOG_PATH_SCALAR] = { "scalar", NULL },
 #ifdef PFLOG_X86
 	[PFLOG_PATH_SSE2] = { "sse2", win_sse2 },
 	[PFLOG_PATH_AVX2] = { "avx2", win_avx2 },
@@ -220,12 +209,16 @@ static const struct path_def paths[PFLOG_PATH_N] = {
 
 /* The one piece of state: set at start-up (or by pflog_use_path()). */
 static enum pflog_path cur_path = PFLOG_PATH_SCALAR;
-static win_fn *cur_win = win_scalar;
+static win_fn *cur_win = NULL;		/* NULL: the scalar path */
 
 int
 pflog_path_supported(enum pflog_path path)
 {
-	if ((unsigned)path >= PFLOG_PATH_N || paths[path].fn == NULL)
+	if ((unsigned)path >= PFLOG_PATH_N)
+		return 0;
+	if (path == PFLOG_PATH_SCALAR)
+		return 1;
+	if (paths[path].fn == NULL)
 		return 0;
 #ifdef PFLOG_X86
 	__builtin_cpu_init();
@@ -240,7 +233,7 @@ pflog_path_supported(enum pflog_path path)
 		break;
 	}
 #endif
-	return path == PFLOG_PATH_SCALAR;
+	return 0;
 }
 
 int
@@ -297,10 +290,15 @@ walk_init(struct walk *k, const char *s, size_t len)
 static void
 walk_load(struct walk *k, size_t at)
 {
-	k->base = at;
-	if (k->len - at >= 64)
+	if (k->len - at >= 64) {
+		k->base = at;
 		k->fn(k->s + at, &k->w);
-	else {
+	} else if (k->len >= 64) {
+		/* The last 64 bytes of the line: AT is inside, nothing past LEN. */
+		k->base = k->len - 64;
+		k->fn(k->s + k->base, &k->w);
+	} else {
+		k->base = at;
 		unsigned char pad[64];
 
 		memset(pad, 0, sizeof(pad));
@@ -310,42 +308,46 @@ walk_load(struct walk *k, size_t at)
 }
 
 /*
- * The first position >= AT whose byte is in one of the masks SET (or, with
- * NEG, in none of them); LEN if there is none.
+ * The first position in [AT, END) whose byte is in mask WHICH (or, with
+ * NEG, is not); END if there is none. END <= LEN.
  */
-static inline size_t
-walk_find(struct walk *k, size_t at, unsigned set, int neg)
+static inline __attribute__((always_inline)) size_t
+walk_find_to(struct walk *k, size_t at, size_t end, unsigned which, int neg)
 {
+	if (k->fn == NULL) {
+		/* The scalar path: the same classes, byte by byte. */
+		while (at < end
+		    && ((wcls[k->s[at]] >> which) & 1) == (unsigned)neg)
+			at++;
+		return at;
+	}
 	for (;;) {
-		uint64_t m = 0;
-		unsigned j;
+		uint64_t m;
 
-		if (at >= k->len)
-			return k->len;
+		if (at >= end)
+			return end;
 		if (at - k->base >= 64)
 			walk_load(k, at);
-		for (j = 0; j < M_N; j++)
-			if (set & (1u << j))
-				m |= k->w.m[j];
+		m = k->w.m[which];
 		if (neg)
 			m = ~m;
 		m >>= at - k->base;
 		if (m != 0) {
 			size_t r = at + (size_t)__builtin_ctzll(m);
 
-			return r < k->len ? r : k->len;
+			return r < end ? r : end;
 		}
 		at = k->base + 64;
 	}
 }
 
-#define F_SP		(1u << M_SP)
-#define F_LB		(1u << M_LB)
-#define F_RB		(1u << M_RB)
-#define F_COLON		(1u << M_COLON)
-#define F_SLASH		(1u << M_SLASH)
-#define F_DIGIT		(1u << M_DIGIT)
-#define F_ALNUM		(1u << M_ALNUM)
+#define walk_find(k, at, set, neg) walk_find_to(k, at, (k)->len, set, neg)
+
+#define F_SP		M_SP
+#define F_TAGEND	M_TAGEND
+#define F_SLASH		M_SLASH
+#define F_DIGIT		M_DIGIT
+#define F_ALNUM		M_ALNUM
 
 /* ---- timestamps ---- */
 
@@ -555,19 +557,23 @@ message(struct walk *k, size_t i, struct pflog_rec *rec)
 	const char *s = (const char *)k->s;
 	size_t len = k->len, j;
 
-	i = walk_find(k, i, F_SP, 1);
+	while (i < len && s[i] == ' ')
+		i++;
 	if (len - i > 4 && memcmp(s + i, "[ID ", 4) == 0) {
 		const char *rb = memchr(s + i, ']', len - i);
 
 		if (rb != NULL)
-			i = walk_find(k, (size_t)(rb - s) + 1, F_SP, 1);
+			for (i = (size_t)(rb - s) + 1; i < len && s[i] == ' ';
+			    i++)
+				;
 	}
 	j = walk_find(k, i, F_ALNUM, 1);
 	rec->qid = SPAN_NULL;
 	if (j > i && j < len && s[j] == ':'
 	    && !is_severity(span_make(s + i, j - i))) {
 		rec->qid = span_make(s + i, j - i);
-		i = walk_find(k, j + 1, F_SP, 1);
+		for (i = j + 1; i < len && s[i] == ' '; i++)
+			;
 	}
 	rec->msg = span_make(s + i, len - i);
 }
@@ -591,10 +597,11 @@ finish(struct walk *k, size_t ts, size_t te, size_t m,
 
 	rec->tag = span_make(s + ts, te - ts);
 	rec->service = rec->daemon = rec->qid = SPAN_NULL;
-	fs = walk_find(k, ts, F_SLASH, 0);
+	fs = walk_find_to(k, ts, te, F_SLASH, 0);
 	if (fs >= te || fs == ts)
 		goto other;
-	for (ls = fs; (x = walk_find(k, ls + 1, F_SLASH, 0)) < te; ls = x)
+	for (ls = fs; (x = walk_find_to(k, ls + 1, te, F_SLASH, 0)) < te;
+	    ls = x)
 		;
 	if (ls + 1 == te || !is_postfix_name(span_make(s + ts, fs - ts),
 	    opts))
@@ -695,7 +702,7 @@ pflog_parse(const char *line, size_t len, const struct pflog_opts *opts,
 			return PFLOG_MALFORMED;
 	}
 	/* TAG: up to '[', ':' or a space; then "[PID]" and ':' */
-	te = walk_find(&k, ts, F_LB | F_COLON | F_SP, 0);
+	te = walk_find(&k, ts, F_TAGEND, 0);
 	if (te == ts || te >= len || s[te] == ' ')
 		return PFLOG_MALFORMED;
 	rec->pid = SPAN_NULL;
