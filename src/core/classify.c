@@ -769,7 +769,14 @@ log_losses(const struct pflog_rec *rec)
 				return n;
 			return 0;
 		}
-		if ((c = span_chr(m, ':')) <= 0)
+		/* "imuxsock[pid: P, name: PATH]: " has colons inside. */
+		if (span_has_prefix(m, "imuxsock[")) {
+			if ((c = span_chr(m, ']')) < 0)
+				return 0;
+			c++;
+		} else
+			c = span_chr(m, ':');
+		if (c <= 0 || (size_t)c >= m.len || m.p[c] != ':')
 			return 0;
 		name = span_make(m.p, (size_t)c);
 		m = span_skip(m, (size_t)c + 1);
