@@ -91,7 +91,16 @@ fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
 	    echo "fuzz: the saved crash inputs pass"
 	$(MAKE) fuzz FUZZ_RUNS=20000
 
-check: all unit golden docs hostile integration valgrind asan fuzz-ci
+check: all unit golden docs hostile integration valgrind asan diff-parse fuzz-ci
+
+# The header parser's vector paths against the scalar one, under ASan+UBSan.
+DIFF_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+build/asan/diff_pflog: tests/parse/diff_pflog.c src/core/pflog.c src/core/pflog.h
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) $(DIFF_FLAGS) -o $@ tests/parse/diff_pflog.c src/core/pflog.c
+
+diff-parse: build/asan/diff_pflog
+	BUILD=build/asan sh tests/parse/run.sh
 
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
@@ -114,5 +123,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit golden docs hostile integration valgrind asan check fuzz fuzz-ci install clean
+.PHONY: all unit golden docs hostile integration valgrind asan diff-parse check fuzz fuzz-ci install clean
 .SECONDARY:
