@@ -84,7 +84,7 @@ valgrind: $(PROGS)
 	BUILD=$(BUILD) sh tests/integration/valgrind.sh
 
 # A short, fixed fuzzing run for CI; `make fuzz` runs longer.
-fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
+fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow $(BUILD)/fuzz/fuzz_paths
 	@for f in tests/fuzz/crashes/follow-*; do \
 	    $(BUILD)/fuzz/fuzz_follow "$$f" >/dev/null 2>&1 || \
 	    { echo "fuzz: regression $$f fails"; exit 1; }; done; \
@@ -109,8 +109,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(PURE_SRC) src/core/follow.c
 	@mkdir -p $(@D)
 	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(PURE_SRC) src/core/follow.c
 
-fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
-	BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh
+fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow $(BUILD)/fuzz/fuzz_paths
+	BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh \
+	    fuzz_classify fuzz_follow fuzz_paths
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
