@@ -894,8 +894,8 @@ new_header_formats_count_like_classic_ones(void **state)
 	static const char *const heads[] = {
 		"<22>Nov 29 00:07:00 mail postfix/smtp[123]: ",
 		"<22>1 2026-12-01T09:00:18+01:00 mx1 postfix/smtp 1118 - - ",
-		"<22>1 2026-12-01T09:00:18.5Z mx1 postfix/smtp 1118 - "
-		    "[timeQuality tzKnown=\"1\" isSynced=\"1\"] ",
+		("<22>1 2026-12-01T09:00:18.5Z mx1 postfix/smtp 1118 - "
+		    "[timeQuality tzKnown=\"1\" isSynced=\"1\"] "),
 		"Tue 2026-12-01 09:00:18 CET mx1 postfix/smtp[123]: ",
 		"1733040018.123456 mx1 postfix/smtp[123]: ",
 		"Dec 01 09:00:18.123456 mx1 postfix/smtp[123]: ",
