@@ -15,14 +15,22 @@
  *	  ..., status=S (TEXT)": sent:T and status:S; for the smtp and lmtp
  *	  clients, a 4XX/5XX reply in TEXT ("host H said: 450 ...",
  *	  "host H refused to talk to me: 421 ...") counts in smtp:/lmtp:;
- *	- a reply in a line of its own: "host H said: 451 ...";
+ *	- a reply in a line of its own: "host H said: 451 ...", or "SASL
+ *	  authentication failed; server H said: 535 ..." (also in a delivery
+ *	  line's status text);
  *	- qmgr "from=<ADDR>, status=expired": status:expired;
  *	- smtpd "QUEUEID: client=": recv:smtp; pickup "uid=": recv:local;
  *	- smtpd and postscreen "reject:"/"milter-reject: CMD from CLIENT: NXX":
  *	  smtpd:4xx/5xx by the first digit of the code;
  *	- cleanup "milter-reject: CMD from SRC: D.D.D" and "reject: KIND TEXT
- *	  from SRC; from=<..> ...: D.D.D" where SRC is a remote host[addr]:
- *	  smtpd:4xx/5xx by the first digit of the enhanced status code.
+ *	  from SRC; from=<..> ...: D.D.D" (also milter-header-reject: and
+ *	  milter-body-reject:) where SRC is a remote host[addr] or
+ *	  host[addr]:port and the tail has a proto= (no proto=: locally
+ *	  submitted mail, no SMTP reply, nothing counted): smtpd:4xx/5xx by
+ *	  the first digit of the enhanced status code;
+ *	- classify_line(): rsyslog's "message repeated N times: [MSG]" (MSG
+ *	  classified, OUT->mult = N) and the logging system's loss notices
+ *	  in other programs' lines (OUT->log_dropped).
  *
  *	Unknown delivery fields are skipped. Addresses in <...> are read with
  *	their quotes honoured, so that a quoted local part cannot end the
