@@ -11,7 +11,7 @@
 #	  statsd           postfix-statsd -f --once --from-start on it (fresh DB);
 #	  base             the same with the base commit's postfix-statsd
 #	                   (BASE_COMMIT, default d26d974), built side by side in
-#	                   a git worktree under $OUT/base;
+#	                   a git worktree at BASE_DIR (default /tmp/base);
 #	  statsd-classic   postfix-statsd on a slice with classic syslog stamps
 #	                   only (PFLOGSUMM_MB, default 20; pflogsumm skips RFC
 #	                   3339 lines, which would flatter it);
@@ -33,7 +33,7 @@ build
 sh "$BENCH/mklog.sh" "$LOG" 256
 
 # The base commit, built side by side.
-BASE=$OUT/base
+BASE=${BASE_DIR:-/tmp/base}
 if [ ! -x "$BASE/build/postfix-statsd" ]; then
 	rm -rf "$BASE"
 	git -C "$ROOT" worktree add --detach "$BASE" "$BASE_COMMIT" >/dev/null 2>&1 ||
