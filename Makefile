@@ -97,14 +97,23 @@ valgrind: $(PROGS)
 	BUILD=$(BUILD) sh tests/integration/valgrind.sh
 
 # A short, fixed fuzzing run for CI; `make fuzz` runs longer.
-fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
+fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow $(BUILD)/fuzz/fuzz_paths
 	@for f in tests/fuzz/crashes/follow-*; do \
 	    $(BUILD)/fuzz/fuzz_follow "$$f" >/dev/null 2>&1 || \
 	    { echo "fuzz: regression $$f fails"; exit 1; }; done; \
 	    echo "fuzz: the saved crash inputs pass"
 	$(MAKE) fuzz FUZZ_RUNS=20000
 
-check: all unit golden docs hostile cli integration valgrind asan fuzz-ci
+check: all unit golden docs hostile cli integration valgrind asan diff-parse fuzz-ci
+
+# The header parser's vector paths against the scalar one, under ASan+UBSan.
+DIFF_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+build/asan/diff_pflog: tests/parse/diff_pflog.c src/core/pflog.c src/core/pflog.h
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) $(DIFF_FLAGS) -o $@ tests/parse/diff_pflog.c src/core/pflog.c
+
+diff-parse: build/asan/diff_pflog
+	BUILD=build/asan sh tests/parse/run.sh
 
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
@@ -113,8 +122,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(PURE_SRC) src/core/follow.c
 	@mkdir -p $(@D)
 	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(PURE_SRC) src/core/follow.c
 
-fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
-	BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh
+fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow $(BUILD)/fuzz/fuzz_paths
+	BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh \
+	    fuzz_classify fuzz_follow fuzz_paths
 
 # Units name the packaged paths (/usr/sbin, /usr/bin); installed under
 # another PREFIX they are rewritten to name the programs where they went.
@@ -145,5 +155,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit golden docs hostile cli integration valgrind asan test check fuzz fuzz-ci install clean
+.PHONY: all unit golden docs hostile cli integration valgrind asan diff-parse test check fuzz fuzz-ci install clean
 .SECONDARY:

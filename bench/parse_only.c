@@ -83,6 +83,20 @@ main(int argc, char **argv)
 	int fd, use_mmap = 0;
 
 	memset(&t, 0, sizeof(t));
+	/* PFLOG_PATH=scalar|sse2|avx2|avx512bw forces the parser's path. */
+	if (getenv("PFLOG_PATH") != NULL) {
+		int p;
+
+		for (p = 0; p < PFLOG_PATH_N; p++)
+			if (strcmp(getenv("PFLOG_PATH"),
+			    pflog_path_name((enum pflog_path)p)) == 0)
+				break;
+		if (p == PFLOG_PATH_N || pflog_use_path((enum pflog_path)p)) {
+			fprintf(stderr, "parse_only: no path %s here\n",
+			    getenv("PFLOG_PATH"));
+			return 77;
+		}
+	}
 	if (argc == 3 && strcmp(argv[1], "-m") == 0) {
 		use_mmap = 1;
 		argv++;

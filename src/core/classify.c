@@ -15,14 +15,22 @@
  *	  ..., status=S (TEXT)": sent:T and status:S; for the smtp and lmtp
  *	  clients, a 4XX/5XX reply in TEXT ("host H said: 450 ...",
  *	  "host H refused to talk to me: 421 ...") counts in smtp:/lmtp:;
- *	- a reply in a line of its own: "host H said: 451 ...";
+ *	- a reply in a line of its own: "host H said: 451 ...", or "SASL
+ *	  authentication failed; server H said: 535 ..." (also in a delivery
+ *	  line's status text);
  *	- qmgr "from=<ADDR>, status=expired": status:expired;
  *	- smtpd "QUEUEID: client=": recv:smtp; pickup "uid=": recv:local;
  *	- smtpd and postscreen "reject:"/"milter-reject: CMD from CLIENT: NXX":
  *	  smtpd:4xx/5xx by the first digit of the code;
  *	- cleanup "milter-reject: CMD from SRC: D.D.D" and "reject: KIND TEXT
- *	  from SRC; from=<..> ...: D.D.D" where SRC is a remote host[addr]:
- *	  smtpd:4xx/5xx by the first digit of the enhanced status code.
+ *	  from SRC; from=<..> ...: D.D.D" (also milter-header-reject: and
+ *	  milter-body-reject:) where SRC is a remote host[addr] or
+ *	  host[addr]:port and the tail has a proto= (no proto=: locally
+ *	  submitted mail, no SMTP reply, nothing counted): smtpd:4xx/5xx by
+ *	  the first digit of the enhanced status code;
+ *	- classify_line(): rsyslog's "message repeated N times: [MSG]" (MSG
+ *	  classified, OUT->mult = N) and the logging system's loss notices
+ *	  in other programs' lines (OUT->log_dropped).
  *
  *	Unknown delivery fields are skipped. Addresses in <...> are read with
  *	their quotes honoured, so that a quoted local part cannot end the
@@ -231,17 +239,23 @@ hop_excluded(struct span h, const struct classify_opts *opts)
 }
 
 /*
- * After "status=deferred " or "status=bounced ": "(host H said: NXX" or
- * "(host H refused to talk to me: NXX". Return the code's first digit or 0.
+ * After "status=deferred (" or "status=bounced (", or a line of its own:
+ * "host H said: NXX", "host H refused to talk to me: NXX" or "SASL
+ * authentication failed; server H said: NXX". Return the first digit or 0.
  */
 static int
 remote_reply(struct span s)
 {
-	if (!span_eat(&s, "host "))
-		return 0;
-	(void)eat_token(&s);
-	if (!span_eat(&s, " said: ")
-	    && !span_eat(&s, " refused to talk to me: "))
+	if (span_eat(&s, "host ")) {
+		(void)eat_token(&s);
+		if (!span_eat(&s, " said: ")
+		    && !span_eat(&s, " refused to talk to me: "))
+			return 0;
+	} else if (span_eat(&s, "SASL authentication failed; server ")) {
+		(void)eat_token(&s);
+		if (!span_eat(&s, " said: "))
+			return 0;
+	} else
 		return 0;
 	return reply_class(s);
 }
@@ -421,12 +435,63 @@ cleanup_code(struct span s, struct classify_result *out)
 	add_reject(out, digit != 0 ? digit : reply_class(s));
 }
 
-/* Is SRC (from cleanup's "from SRC") a remote SMTP client "host[addr]"? */
+/*
+ * Is SRC (from cleanup's "from SRC") a remote SMTP client "host[addr]", or
+ * "host[addr]:port" (smtpd_client_port_logging = yes)?
+ */
 static int
 remote_source(struct span src)
 {
-	return src.len > 2 && span_chr(src, '[') > 0
-	    && src.p[src.len - 1] == ']';
+	size_t n = src.len;
+
+	while (n > 0 && is_digit(src.p[n - 1]))
+		n--;
+	if (n < src.len) {
+		if (n < 1 || src.p[n - 1] != ':')
+			return 0;
+		n--;
+	}
+	return n > 2 && span_chr(span_make(src.p, n), '[') > 0
+	    && src.p[n - 1] == ']';
+}
+
+/*
+ * The end of a cleanup milter-reject: "; from=<ADDR>[ to=<ADDR>][
+ * proto=WORD][ helo=<NAME>]" up to the end of the line. The reply text
+ * before it is the milter's and may hold "; from=<" itself, so the last
+ * candidate with exactly this structure counts. Has it a proto=?
+ */
+static int
+milter_tail_proto(struct span s)
+{
+	int proto = 0;
+
+	for (;;) {
+		struct span t;
+		long semi = span_chr(s, ';');
+		int p = 0;
+
+		if (semi < 0)
+			return proto;
+		s = span_skip(s, (size_t)semi + 1);
+		t = s;
+		if (!span_eat(&t, " from=") || !eat_addr(&t))
+			continue;
+		if (span_eat(&t, " to=") && !eat_addr(&t))
+			continue;
+		if (span_eat(&t, " proto=")) {
+			p = 1;
+			while (t.len > 0 && t.p[0] != ' ')
+				t = span_skip(t, 1);
+		}
+		if (span_eat(&t, " helo=<")) {
+			if (t.len == 0 || t.p[t.len - 1] != '>')
+				continue;
+			t = span_skip(t, t.len);
+		}
+		if (t.len == 0)
+			proto = p;
+	}
 }
 
 /* cleanup: "milter-reject: CMD from SRC: CODE text; from=<...> ..." */
@@ -447,7 +512,7 @@ cleanup_milter(struct span s, const struct classify_opts *opts,
 		return;
 	}
 	src.len--;
-	if (!remote_source(src))
+	if (!remote_source(src) || !milter_tail_proto(s))
 		return;
 	if (hop_excluded(src, opts)) {
 		out->excluded = 1;
@@ -461,15 +526,16 @@ cleanup_milter(struct span s, const struct classify_opts *opts,
  * [" helo=<ADDR>"] ": CODE". Return the span at CODE, or a NULL span.
  */
 static struct span
-cleanup_tail(struct span s)
+cleanup_tail(struct span s, int *proto)
 {
 	struct span null = SPAN_NULL;
 
+	*proto = 0;
 	if (!span_eat(&s, "; from=") || !eat_addr(&s))
 		return null;
 	if (span_eat(&s, " to=") && !eat_addr(&s))
 		return null;
-	if (span_eat(&s, " proto="))
+	if (span_eat(&s, " proto=") && (*proto = 1))
 		while (s.len > 0 && ((s.p[0] >= 'A' && s.p[0] <= 'Z')
 		    || (s.p[0] >= 'a' && s.p[0] <= 'z')))
 			s = span_skip(s, 1);
@@ -502,11 +568,13 @@ cleanup_reject(struct span s, const struct classify_opts *opts,
     struct classify_result *out)
 {
 	struct span rest = s, bsrc = SPAN_NULL, bcode = SPAN_NULL;
+	int bproto = 0;
 
 	for (;;) {
 		struct span src, code;
 		const char *p = NULL;
 		size_t i;
+		int proto;
 
 		for (i = 0; i + 6 <= rest.len; i++)
 			if (memcmp(rest.p + i, " from ", 6) == 0) {
@@ -524,7 +592,8 @@ cleanup_reject(struct span s, const struct classify_opts *opts,
 			if (semi <= 0 || (sp >= 0 && sp < semi))
 				continue;
 			src.len = (size_t)semi;
-			code = cleanup_tail(span_skip(rest, (size_t)semi));
+			code = cleanup_tail(span_skip(rest, (size_t)semi),
+			    &proto);
 		}
 		if (code.p == NULL)
 			continue;
@@ -533,12 +602,14 @@ cleanup_reject(struct span s, const struct classify_opts *opts,
 			continue;
 		bsrc = src;
 		bcode = code;
+		bproto = proto;
 	}
 	if (bcode.p == NULL) {
 		out->unparsed = 1;
 		return;
 	}
-	if (!remote_source(bsrc))
+	/* Local submission (no proto=) sent no SMTP reply. */
+	if (!bproto || !remote_source(bsrc))
 		return;
 	if (hop_excluded(bsrc, opts)) {
 		out->excluded = 1;
@@ -593,6 +664,15 @@ classify(const struct pflog_rec *rec, const struct classify_opts *opts,
 				add(out, KEY_RECV_SMTP, SPAN_NULL);
 		}
 		return;
+	case 'S':
+		if (qid && !noqueue && is_client_daemon(rec)
+		    && span_has_prefix(m, "SASL authentication failed; ")) {
+			int digit = remote_reply(m), key;
+
+			if (digit && (key = client_reply_key(rec, digit)) >= 0)
+				add(out, key, SPAN_NULL);
+		}
+		return;
 	case 'u':
 	case 's':
 		if (qid && !noqueue && span_eq_str(d, "pickup")
@@ -611,7 +691,9 @@ classify(const struct pflog_rec *rec, const struct classify_opts *opts,
 		} else if (span_eq_str(d, "cleanup") && !noqueue) {
 			if (span_eat(&m, "milter-reject: "))
 				cleanup_milter(m, opts, out);
-			else if (span_eat(&m, "reject: "))
+			else if (span_eat(&m, "reject: ")
+			    || span_eat(&m, "milter-header-reject: ")
+			    || span_eat(&m, "milter-body-reject: "))
 				cleanup_reject(m, opts, out);
 		}
 		return;
@@ -620,6 +702,131 @@ classify(const struct pflog_rec *rec, const struct classify_opts *opts,
 	}
 }
 
+/* A decimal count of 1 to 9 digits at the start of S; advance S. 0 if none. */
+static uint64_t
+eat_count(struct span *s)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < s->len && i < 10 && is_digit(s->p[i]); i++)
+		n = n * 10 + (uint64_t)(s->p[i] - '0');
+	if (i == 0 || i > 9)
+		return 0;
+	*s = span_skip(*s, i);
+	return n;
+}
+
+/*
+ * rsyslog's "message repeated N times: [MSG]" (MSG usually starts with the
+ * space that followed the tag). Return N and set *INNER to MSG, or 0.
+ */
+static uint64_t
+repeated(struct span m, struct span *inner)
+{
+	uint64_t n;
+
+	if (!span_eat(&m, "message repeated ") || (n = eat_count(&m)) == 0
+	    || !span_eat(&m, " times: [") || m.len == 0
+	    || m.p[m.len - 1] != ']')
+		return 0;
+	*inner = span_make(m.p, m.len - 1);
+	return n;
+}
+
+/* "rsyslogd", "rsyslogd-2177" */
+static int
+is_rsyslogd(struct span tag)
+{
+	size_t i;
+
+	if (!span_eat(&tag, "rsyslogd"))
+		return 0;
+	if (tag.len == 0)
+		return 1;
+	if (tag.p[0] != '-' || tag.len == 1)
+		return 0;
+	for (i = 1; i < tag.len; i++)
+		if (!is_digit(tag.p[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * What the logging system says it dropped (for self:log_dropped):
+ * rsyslog (tag rsyslogd or rsyslogd-NNNN):
+ *   "imuxsock lost N messages from pid P due to rate-limiting" (v5-v8.x);
+ *   "NAME: N messages lost due to rate-limiting[ (...)]" where NAME is
+ *   imuxsock or imjournal, or "imuxsock[pid: P, name: PATH]" which then
+ *   counts only when PATH contains "postfix";
+ * journald (tag systemd-journald or systemd-journal):
+ *   "Suppressed N messages from [/some.slice/]postfix...".
+ * "begins to drop"/"begin to drop" notices carry no count: nothing.
+ */
+static uint64_t
+log_losses(const struct pflog_rec *rec)
+{
+	struct span m = rec->msg, name;
+	uint64_t n;
+	long c;
+
+	if (is_rsyslogd(rec->tag)) {
+		if (span_eat(&m, "imuxsock lost ")) {
+			if ((n = eat_count(&m)) != 0
+			    && span_has_prefix(m, " messages from pid "))
+				return n;
+			return 0;
+		}
+		/* "imuxsock[pid: P, name: PATH]: " has colons inside. */
+		if (span_has_prefix(m, "imuxsock[")) {
+			if ((c = span_chr(m, ']')) < 0)
+				return 0;
+			c++;
+		} else
+			c = span_chr(m, ':');
+		if (c <= 0 || (size_t)c >= m.len || m.p[c] != ':')
+			return 0;
+		name = span_make(m.p, (size_t)c);
+		m = span_skip(m, (size_t)c + 1);
+		if (!span_eat(&m, " ") || (n = eat_count(&m)) == 0
+		    || !span_has_prefix(m, " messages lost due to rate-limiting"))
+			return 0;
+		if (span_eq_str(name, "imuxsock") || span_eq_str(name, "imjournal"))
+			return n;
+		if (span_eat(&name, "imuxsock[")) {
+			size_t i;
+
+			/* Only a process named ...postfix... */
+			for (i = 0; i + 7 <= name.len; i++)
+				if (memcmp(name.p + i, "postfix", 7) == 0)
+					return n;
+		}
+		return 0;
+	}
+	if (span_eq_str(rec->tag, "systemd-journald")
+	    || span_eq_str(rec->tag, "systemd-journal")) {
+		struct span unit;
+		long sl;
+
+		if (!span_eat(&m, "Suppressed ") || (n = eat_count(&m)) == 0
+		    || !span_eat(&m, " messages from "))
+			return 0;
+		unit = m;
+		while ((sl = span_chr(unit, '/')) >= 0)
+			unit = span_skip(unit, (size_t)sl + 1);
+		return span_has_prefix(unit, "postfix") ? n : 0;
+	}
+	return 0;
+}
+
+/*
+ * classify_line: parse, then classify. Two kinds of line are read here
+ * rather than in classify(): a syslog daemon's "message repeated N times:
+ * [MSG]" (MSG is classified as the message of the same tag, and OUT->mult
+ * is N: the caller adds each increment N times; the first copy was a line
+ * of its own), and the logging system's notices of lost messages (lines of
+ * other programs: OUT->log_dropped).
+ */
 enum pflog_kind
 classify_line(const char *line, size_t len, const struct pflog_opts *popts,
     const struct classify_opts *copts, struct classify_result *out)
@@ -633,7 +840,18 @@ classify_line(const char *line, size_t len, const struct pflog_opts *popts,
 	out->mult = 1;
 	out->log_dropped = 0;
 	k = pflog_parse(line, len, popts, &rec);
-	if (k == PFLOG_POSTFIX)
+	if (k == PFLOG_POSTFIX) {
+		struct span inner;
+		uint64_t n = 0;
+
+		if (rec.qid.len == 0 && rec.msg.len > 0 && rec.msg.p[0] == 'm'
+		    && (n = repeated(rec.msg, &inner)) != 0)
+			pflog_message(inner.p, inner.len, &rec);
 		classify(&rec, copts, out);
+		if (n != 0)
+			out->mult = n;
+	} else if (k == PFLOG_OTHER && rec.tag.len > 0
+	    && (rec.tag.p[0] == 'r' || rec.tag.p[0] == 's'))
+		out->log_dropped = log_losses(&rec);
 	return k;
 }

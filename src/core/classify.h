@@ -30,8 +30,9 @@ struct classify_result {
 	struct classify_inc inc[CLASSIFY_MAX_INC];
 	int		unparsed;	/* a countable kind of line that did not parse */
 	int		excluded;	/* not counted: an excluded hop */
-	uint64_t	mult;		/* how many log lines this one stands for: 1, or
-					   N + 1 for "message repeated N times: [ MSG ]" */
+	uint64_t	mult;		/* how many times each increment counts: 1,
+					   or N for "message repeated N times: [ MSG ]"
+					   (the caller adds mult per increment) */
 	uint64_t	log_dropped;	/* Postfix messages the logging system says it
 					   dropped (rsyslog rate limit, journald
 					   "Suppressed N messages"): self:log_dropped */
@@ -41,7 +42,12 @@ struct classify_result {
 void	classify(const struct pflog_rec *rec, const struct classify_opts *opts,
 	    struct classify_result *out);
 
-/* classify_line: pflog_parse() then classify(); returns the pflog_kind. */
+/*
+ * classify_line: pflog_parse() then classify(); returns the pflog_kind.
+ * Also reads rsyslog's "message repeated N times: [MSG]" (OUT->mult = N)
+ * and the logging system's loss notices in lines of other programs
+ * (OUT->log_dropped, for self:log_dropped).
+ */
 enum pflog_kind classify_line(const char *line, size_t len,
 	    const struct pflog_opts *popts, const struct classify_opts *copts,
 	    struct classify_result *out);

@@ -129,7 +129,9 @@ for c in "$@"; do
 			echo "$H amavis[202]: (202-01) postfix/pipe[106]: EF5A6CAB03: to=<a@b.example>, relay=legal, dsn=2.0.0, status=sent (x)"
 			echo "$H CRON[203]: (root) CMD (postfix/pickup[102]: EF5A6CAB04: uid=0 from=<root>)"
 			echo "$H postfix[204]: EF5A6CAB05: client=unknown[192.0.2.9]"
-			echo "Nov 29 00:07:00 postfix/smtpd[101]: EF5A6CAB06: client=unknown[192.0.2.9]"
+			# No host name (SPEC 2: such lines are read): the first
+			# token is the tag, here sshd's.
+			echo "Nov 29 00:07:00 sshd[9]: postfix/smtpd[101]: EF5A6CAB06: client=unknown[192.0.2.9]"
 			echo "$H postfix/smtpd[101]: NOQUEUE: client=unknown[192.0.2.9]"
 			echo "$H postfix/smtpd[101]: warning: EF5A6CAB07: client=unknown[192.0.2.9]"
 			echo "$H postfix/smtpd[101]: connect from client=x[192.0.2.9]"

@@ -728,6 +728,207 @@ smtpd_milter_reject_counts_by_code(void **state)
 	    "proto=ESMTP helo=<h>", KEY_SMTPD_5XX);
 }
 
+/* ---- Round 2: SPEC section 2, the second pass ---- */
+
+static void
+sasl_failure_with_remote_reply_counts_in_smtp_and_lmtp(void **state)
+{
+	(void)state;
+	/* A line of its own (Postfix goes on to the next server). */
+	EXPECT(SMTP QID "SASL authentication failed; server "
+	    "smarthost.example[192.0.2.3] said: 535 5.7.8 Error: "
+	    "authentication failed: authentication failure", KEY_SMTP_5XX);
+	EXPECT(SMTP QID "SASL authentication failed; server "
+	    "smarthost.example[192.0.2.3] said: 454 4.7.0 Temporary "
+	    "authentication failure", KEY_SMTP_4XX);
+	EXPECT(LMTP QID "SASL authentication failed; server "
+	    "lmtp.example[192.0.2.4] said: 535 5.7.8 no", KEY_LMTP_5XX);
+	/* In the delivery line. */
+	EXPECT(SMTP QID "to=<bob@example.org>, relay=smarthost.example"
+	    "[192.0.2.3]:587, delay=1, delays=0/0/1/0, dsn=4.7.8, "
+	    "status=deferred (SASL authentication failed; server "
+	    "smarthost.example[192.0.2.3] said: 535 5.7.8 Error: "
+	    "authentication failed)", KEY_STATUS_DEFERRED, KEY_SMTP_5XX);
+	/* Without a reply code: no remote reply. */
+	expect_none(SMTP QID "SASL authentication failed; cannot "
+	    "authenticate to server smarthost.example[192.0.2.3]: no "
+	    "mechanism available");
+	/* Not from the SMTP client. */
+	expect_none(SMTPD QID "SASL authentication failed; server "
+	    "x[192.0.2.3] said: 535 5.7.8 no");
+}
+
+static void
+cleanup_reject_with_client_port_counts(void **state)
+{
+	(void)state;
+	EXPECT(CLEANUP "4C9C9104458: reject: header Subject: spam from "
+	    "mail.example.com[192.0.2.20]:41234; from=<a@example.com> "
+	    "to=<b@example.org> proto=ESMTP helo=<mail.example.com>: 5.7.1 "
+	    "message content rejected", KEY_SMTPD_5XX);
+	EXPECT(CLEANUP "4C9C9104458: milter-reject: END-OF-MESSAGE from "
+	    "mail.example.com[192.0.2.20]:41234: 4.7.1 later; "
+	    "from=<a@example.com> to=<b@example.org> proto=ESMTP "
+	    "helo=<mail.example.com>", KEY_SMTPD_4XX);
+	/* Not a port: counts nothing. */
+	expect_none(CLEANUP "4C9C9104458: reject: header Subject: spam from "
+	    "mail.example.com[192.0.2.20]:x1; from=<a@example.com> "
+	    "to=<b@example.org> proto=ESMTP helo=<h>: 5.7.1 no");
+}
+
+static void
+milter_header_and_body_rejects_count_like_cleanup_rejects(void **state)
+{
+	(void)state;
+	EXPECT(CLEANUP "4C9C9104458: milter-header-reject: header Subject: "
+	    "win a prize from mail.example.com[192.0.2.20]; "
+	    "from=<a@example.com> to=<b@example.org> proto=ESMTP "
+	    "helo=<mail.example.com>: 5.7.1 message content rejected",
+	    KEY_SMTPD_5XX);
+	EXPECT(CLEANUP "4C9C9104458: milter-body-reject: body click here from "
+	    "mail.example.com[192.0.2.20]; from=<a@example.com> "
+	    "to=<b@example.org> proto=ESMTP helo=<mail.example.com>: 4.7.1 "
+	    "try later", KEY_SMTPD_4XX);
+	/* Locally submitted: no proto=. */
+	expect_none(CLEANUP "4C9C9104458: milter-header-reject: header "
+	    "Subject: x from localhost[127.0.0.1]; from=<root@example.org> "
+	    "to=<b@example.org>: 5.7.1 message content rejected");
+}
+
+static void
+cleanup_reject_of_local_submission_counts_nothing_whatever_the_source(
+    void **state)
+{
+	(void)state;
+	/* non_smtpd_milters see a "localhost[127.0.0.1]" client. */
+	expect_none(CLEANUP "4C9C9104458: milter-reject: END-OF-MESSAGE from "
+	    "localhost[127.0.0.1]: 5.7.1 Spam; from=<root@example.org> "
+	    "to=<b@example.org>");
+	expect_none(CLEANUP "4C9C9104458: reject: header Subject: x from "
+	    "localhost[127.0.0.1]; from=<root@example.org> "
+	    "to=<b@example.org>: 5.7.1 rejected");
+	/* A fake proto= in the milter's text does not make it SMTP mail. */
+	expect_none(CLEANUP "4C9C9104458: milter-reject: END-OF-MESSAGE from "
+	    "localhost[127.0.0.1]: 5.7.1 x; from=<a> to=<b> proto=ESMTP "
+	    "helo=<h> y; from=<root@example.org> to=<b@example.org>");
+}
+
+static void
+rsyslog_repeated_message_counts_n_times(void **state)
+{
+	(void)state;
+	EXPECT(SMTPD "message repeated 4 times: [ NOQUEUE: reject: RCPT from "
+	    "x[192.0.2.9]: 550 5.1.1 <x@example.org>: Recipient address "
+	    "rejected: no; from=<a@b> to=<x@example.org> proto=ESMTP "
+	    "helo=<h>]", KEY_SMTPD_5XX);
+	assert_int_equal(R.mult, 4);
+	EXPECT(SMTP "message repeated 2 times: [ " QID "host mx[192.0.2.3] "
+	    "said: 451 4.3.0 later (in reply to RCPT TO command)]",
+	    KEY_SMTP_4XX);
+	assert_int_equal(R.mult, 2);
+	/* An ordinary line stands for itself. */
+	EXPECT(SMTP QID "host mx[192.0.2.3] said: 451 4.3.0 later",
+	    KEY_SMTP_4XX);
+	assert_int_equal(R.mult, 1);
+	/* Not the wrapper: no ']' at the end, no count, a huge count. */
+	expect_none(SMTPD "message repeated 4 times: [ NOQUEUE: reject: RCPT "
+	    "from x[192.0.2.9]: 550 5.1.1 no");
+	assert_int_equal(R.mult, 1);
+	expect_none(SMTPD "message repeated times: [ NOQUEUE: reject: RCPT "
+	    "from x[192.0.2.9]: 550 5.1.1 no]");
+	expect_none(SMTPD "message repeated 1234567890 times: [ NOQUEUE: "
+	    "reject: RCPT from x[192.0.2.9]: 550 5.1.1 no]");
+	assert_int_equal(R.mult, 1);
+}
+
+/* A line of another program: OTHER, nothing counted; log_dropped N. */
+static void
+expect_dropped_at(int at, const char *line, uint64_t n)
+{
+	at_line = at;
+	assert_int_equal(run(line, NULL), PFLOG_OTHER);
+	check_keys(line, NULL, 0);
+	if (R.log_dropped != n)
+		fail_msg("line %d: log_dropped %llu, want %llu", at,
+		    (unsigned long long)R.log_dropped, (unsigned long long)n);
+}
+#define expect_dropped(...)	expect_dropped_at(__LINE__, __VA_ARGS__)
+
+static void
+logging_system_losses_are_counted_in_log_dropped(void **state)
+{
+	(void)state;
+	expect_dropped("Oct  3 09:31:23 mx rsyslogd-2177: imuxsock lost 56 "
+	    "messages from pid 2918 due to rate-limiting", 56);
+	expect_dropped("Oct  3 09:31:18 mx rsyslogd-2177: imuxsock begins to "
+	    "drop messages from pid 2918 due to rate-limiting", 0);
+	expect_dropped("Oct  3 09:31:23 mx rsyslogd: imuxsock: 1234 messages "
+	    "lost due to rate-limiting", 1234);
+	expect_dropped("Oct  3 09:31:23 mx rsyslogd: imjournal: 236 messages "
+	    "lost due to rate-limiting", 236);
+	expect_dropped("Oct  3 09:31:23 mx rsyslogd[812]: imuxsock[pid: 1118, "
+	    "name: /usr/lib/postfix/sbin/smtpd]: 77 messages lost due to "
+	    "rate-limiting (200 allowed within 5 seconds)", 77);
+	expect_dropped("Oct  3 09:31:23 mx rsyslogd[812]: imuxsock[pid: 51, "
+	    "name: /usr/bin/syncd]: 99 messages lost due to rate-limiting "
+	    "(200 allowed within 5 seconds)", 0);
+	expect_dropped("Dec  1 09:00:18 mx systemd-journald[201]: Suppressed "
+	    "1234 messages from postfix@-.service", 1234);
+	expect_dropped("Dec  1 09:00:18 mx systemd-journald[201]: Suppressed "
+	    "12 messages from /system.slice/postfix@-.service", 12);
+	expect_dropped("Dec  1 09:00:18 mx systemd-journal[201]: Suppressed "
+	    "5 messages from /system.slice/system-postfix.slice/"
+	    "postfix@postfix-out.service", 5);
+	expect_dropped("Dec  1 09:00:18 mx systemd-journald[201]: Suppressed "
+	    "917 messages from /system.slice/dovecot.service", 0);
+	/* Other programs cannot claim it. */
+	expect_dropped("Oct  3 09:31:23 mx logger: imuxsock lost 56 messages "
+	    "from pid 2918 due to rate-limiting", 0);
+	expect_dropped("Oct  3 09:31:23 mx rsyslogd-x: imuxsock lost 56 "
+	    "messages from pid 2918 due to rate-limiting", 0);
+}
+
+static void
+new_header_formats_count_like_classic_ones(void **state)
+{
+	static const char *const heads[] = {
+		"<22>Nov 29 00:07:00 mail postfix/smtp[123]: ",
+		"<22>1 2026-12-01T09:00:18+01:00 mx1 postfix/smtp 1118 - - ",
+		("<22>1 2026-12-01T09:00:18.5Z mx1 postfix/smtp 1118 - "
+		    "[timeQuality tzKnown=\"1\" isSynced=\"1\"] "),
+		"Tue 2026-12-01 09:00:18 CET mx1 postfix/smtp[123]: ",
+		"1733040018.123456 mx1 postfix/smtp[123]: ",
+		"Dec 01 09:00:18.123456 mx1 postfix/smtp[123]: ",
+		"2026-12-01T09:00:18+0100 mx1 postfix/smtp[123]: ",
+		"2026-12-01 09:00:22 mx1 postfix/smtp[123]: ",
+		"Dec  1 09:00:18 postfix/smtp[123]: ",
+		"Dec  1 09:00:18 mx1 postfix/smtp[123]: [ID 197553 mail.info] ",
+		"Dec  1 09:00:18   mx1   postfix/smtp[123]:    ",
+	};
+	char line[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		snprintf(line, sizeof(line), "%s%s", heads[i], "4Xk3s51mTFz9vJ: "
+		    "to=<b@example.org>, " MX "dsn=2.0.0, status=sent (250 ok)");
+		EXPECT(line, KEY_STATUS_SENT, KEY_SENT_SMTP);
+	}
+}
+
+static void
+unknown_delivery_fields_such_as_tls_are_skipped(void **state)
+{
+	(void)state;
+	EXPECT(SMTP QID "to=<b@example.org>, " MX "tls=TLSv1.3:"
+	    "TLS_AES_256_GCM_SHA384:256, dsn=2.0.0, status=sent (250 ok)",
+	    KEY_STATUS_SENT, KEY_SENT_SMTP);
+	EXPECT(SMTP QID "to=<b@example.org>, " MX "tls=(TLSv1.3 with cipher "
+	    "TLS_AES_256_GCM_SHA384), dsn=4.0.0, status=deferred (host "
+	    "mx[192.0.2.3] said: 421 busy)", KEY_STATUS_DEFERRED,
+	    KEY_SMTP_4XX);
+}
+
 /* ---- Rule 7: cleanup ---- */
 
 static void
@@ -1279,6 +1480,14 @@ main(void)
 		cmocka_unit_test(smtpd_reject_codes_outside_4xx_5xx_count_nothing),
 		cmocka_unit_test(rejects_of_other_daemons_count_nothing),
 		cmocka_unit_test(smtpd_milter_reject_counts_by_code),
+		cmocka_unit_test(sasl_failure_with_remote_reply_counts_in_smtp_and_lmtp),
+		cmocka_unit_test(cleanup_reject_with_client_port_counts),
+		cmocka_unit_test(milter_header_and_body_rejects_count_like_cleanup_rejects),
+		cmocka_unit_test(cleanup_reject_of_local_submission_counts_nothing_whatever_the_source),
+		cmocka_unit_test(rsyslog_repeated_message_counts_n_times),
+		cmocka_unit_test(logging_system_losses_are_counted_in_log_dropped),
+		cmocka_unit_test(new_header_formats_count_like_classic_ones),
+		cmocka_unit_test(unknown_delivery_fields_such_as_tls_are_skipped),
 		cmocka_unit_test(cleanup_milter_reject_of_remote_mail_counts_enhanced_code),
 		cmocka_unit_test(cleanup_milter_reject_of_local_mail_counts_nothing),
 		cmocka_unit_test(cleanup_header_reject_of_remote_mail_counts_smtpd),

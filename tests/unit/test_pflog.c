@@ -186,7 +186,7 @@ malformed_timestamps_are_malformed(void **state)
 	    PFLOG_MALFORMED);
 	expect_kind("Nov 29 00:07:00. mail postfix/local[1]: " MSG,
 	    PFLOG_MALFORMED);
-	expect_kind("2026-11-29 00:07:00 mail postfix/local[1]: " MSG,
+	expect_kind("2026-11-29_00:07:00 mail postfix/local[1]: " MSG,
 	    PFLOG_MALFORMED);
 	expect_kind("2026-11-29T00:07:00x mail postfix/local[1]: " MSG,
 	    PFLOG_MALFORMED);
@@ -423,10 +423,10 @@ postfix_tag_inside_another_programs_line_is_other(void **state)
 	expect_kind("Nov 29 00:07:00 host sshd[1]: x postfix/smtp[2]: 1234: "
 	    "to=<a@b>, relay=local, delay=0, delays=0/0/0/0, dsn=2.0.0, "
 	    "status=sent (ok)", PFLOG_OTHER);
-	/* A missing HOST does not make the tag the host's neighbour. */
-	expect_kind("Nov 29 00:07:00 postfix/local[2]: " MSG, PFLOG_OTHER);
-	/* Postfix text as the host name is not the tag either. */
-	expect_kind("Nov 29 00:07:00 postfix/local[2]: x[3]: " MSG,
+	/* Without a HOST, the first token is the tag: another program's. */
+	expect_kind("Nov 29 00:07:00 sshd[2]: postfix/local[2]: " MSG,
+	    PFLOG_OTHER);
+	expect_kind("Nov 29 00:07:00 sshd: postfix/local[2]: " MSG,
 	    PFLOG_OTHER);
 }
 
@@ -540,6 +540,159 @@ random_bytes_never_escape_the_line(void **state)
 	}
 }
 
+/* ---- round 2: more header formats ---- */
+
+static void
+leading_pri_and_rfc5424_headers_are_parsed(void **state)
+{
+	struct pflog_rec rec;
+
+	(void)state;
+	expect_postfix("<22>Nov 29 00:07:00 mail postfix/local[1]: " MSG,
+	    "postfix/local", "postfix", "local", "641E0104455", TO);
+	expect_postfix("<22>1 2026-12-01T09:00:18+01:00 mx1 postfix/local "
+	    "1118 - - " MSG, "postfix/local", "postfix", "local",
+	    "641E0104455", TO);
+	expect_postfix("<22>1 2026-12-01T09:00:18.003Z mx1 postfix/local 1118 "
+	    "- [exampleSDID@32473 iut=\"3\" eventSource=\"x\\\"]\"][b] " MSG,
+	    "postfix/local", "postfix", "local", "641E0104455", TO);
+	expect_postfix("<22>1 - - postfix/local - ID47 - \xef\xbb\xbf" MSG,
+	    "postfix/local", "postfix", "local", "641E0104455", TO);
+	assert_int_equal(parse("<22>1 2026-12-01T09:00:18+01:00 mx1 "
+	    "postfix/smtpd 1118 - -", &rec), PFLOG_POSTFIX);
+	assert_span(rec.host, "mx1");
+	assert_span(rec.pid, "1118");
+	assert_span(rec.msg, "");
+	expect_kind("<22>1 2026-12-01T09:00:18+01:00 mx1 sshd 1 - - x",
+	    PFLOG_OTHER);
+	expect_kind("<22>1 2026-12-01T09:00:18+01:00 mx1 postfix/smtp 1 - "
+	    "[unterminated " MSG, PFLOG_MALFORMED);
+	expect_kind("<22>1 2026-12-01T09:00:18+01:00 mx1 postfix/smtp",
+	    PFLOG_MALFORMED);
+	expect_kind("<2222>Nov 29 00:07:00 mail postfix/local[1]: x",
+	    PFLOG_MALFORMED);
+	expect_kind("<>Nov 29 00:07:00 mail postfix/local[1]: x",
+	    PFLOG_MALFORMED);
+}
+
+static void
+journalctl_formats_are_parsed(void **state)
+{
+	(void)state;
+	expect_postfix("Tue 2026-12-01 09:00:18 CET mx1 postfix/local[1]: "
+	    MSG, "postfix/local", "postfix", "local", "641E0104455", TO);
+	expect_postfix("Tue 2026-12-01 09:00:18 +03 mx1 postfix/local[1]: "
+	    MSG, "postfix/local", "postfix", "local", "641E0104455", TO);
+	expect_postfix("1733040018.123456 mx1 postfix/local[1]: " MSG,
+	    "postfix/local", "postfix", "local", "641E0104455", TO);
+	expect_postfix("Dec 01 09:00:18.123456 mx1 postfix/local[1]: " MSG,
+	    "postfix/local", "postfix", "local", "641E0104455", TO);
+	expect_postfix("2026-12-01T09:00:18+0100 mx1 postfix/local[1]: " MSG,
+	    "postfix/local", "postfix", "local", "641E0104455", TO);
+	expect_postfix("2026-12-01 09:00:22 mx1 postfix/local[1]: " MSG,
+	    "postfix/local", "postfix", "local", "641E0104455", TO);
+	expect_kind("Tue 2026-12-01 09:00:18  mx1 postfix/local[1]: x",
+	    PFLOG_MALFORMED);
+	expect_kind("17330400.5 mx1 postfix/local[1]: x", PFLOG_MALFORMED);
+}
+
+static void
+lines_without_a_host_name_are_parsed(void **state)
+{
+	struct pflog_rec rec;
+
+	(void)state;
+	expect_postfix("Dec  1 09:00:18 postfix/local[1]: " MSG,
+	    "postfix/local", "postfix", "local", "641E0104455", TO);
+	assert_int_equal(parse("Dec  1 09:00:18 postfix/local: " MSG, &rec),
+	    PFLOG_POSTFIX);
+	assert_int_equal(rec.host.len, 0);
+	assert_int_equal(rec.pid.len, 0);
+	assert_int_equal(parse("Dec  1 09:00:18 mx1 postfix/local[77]: x",
+	    &rec), PFLOG_POSTFIX);
+	assert_span(rec.host, "mx1");
+	assert_span(rec.pid, "77");
+}
+
+static void
+other_lines_have_tag_and_message(void **state)
+{
+	struct pflog_rec rec;
+
+	(void)state;
+	assert_int_equal(parse("Dec  1 09:00:18 mx1 rsyslogd-2177: imuxsock "
+	    "lost 5 messages", &rec), PFLOG_OTHER);
+	assert_span(rec.tag, "rsyslogd-2177");
+	assert_span(rec.msg, "imuxsock lost 5 messages");
+	assert_int_equal(rec.daemon.len, 0);
+	assert_int_equal(rec.qid.len, 0);
+}
+
+static void
+pflog_message_reads_a_message_alone(void **state)
+{
+	static const char m[] = " [ID 1 mail.info]  641E0104455:  " TO;
+	struct pflog_rec rec;
+
+	(void)state;
+	pflog_message(m, sizeof(m) - 1, &rec);
+	assert_span(rec.qid, "641E0104455");
+	assert_span(rec.msg, TO);
+	pflog_message("", 0, &rec);
+	assert_int_equal(rec.qid.len, 0);
+	assert_int_equal(rec.msg.len, 0);
+}
+
+/* Every path the CPU has gives the same records; the scalar one always. */
+static void
+every_supported_path_parses_the_same(void **state)
+{
+	static const char *const lines[] = {
+		"Nov 29 00:07:00 mail postfix/submission/smtpd[7]: "
+		    "7B79F104457: client=unknown[192.0.2.1]",
+		"<22>1 2026-12-01T09:00:18+01:00 mx1 postfix/smtpd 1118 - - "
+		    "NOQUEUE: reject: x",
+		"Dec  1 09:00:18 averyveryveryveryveryveryveryveryveryveryvery"
+		    "longhost.example.com postfix-instance-with-a-long-name/"
+		    "submission/smtpd[1234567890]: 4Xk3s51mTFz9vJABCDEFGHIJKLMN"
+		    "OPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789: x",
+		"Dec  1 09:00:18 m p/s:",
+	};
+	enum pflog_path saved = pflog_path();
+	struct pflog_rec want, got;
+	size_t i, n;
+	int p;
+
+	(void)state;
+	assert_true(pflog_path_supported(PFLOG_PATH_SCALAR));
+	assert_int_equal(pflog_use_path(PFLOG_PATH_N), -1);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		for (n = 0; n <= strlen(lines[i]); n++) {
+			enum pflog_kind kw, kg;
+
+			assert_int_equal(pflog_use_path(PFLOG_PATH_SCALAR), 0);
+			kw = parse_n(lines[i], n, NULL, &want);
+			if (kw == PFLOG_MALFORMED)
+				memset(&want, 0, sizeof(want));
+			for (p = 1; p < PFLOG_PATH_N; p++) {
+				if (pflog_use_path((enum pflog_path)p) != 0)
+					continue;
+				kg = parse_n(lines[i], n, NULL, &got);
+				assert_int_equal(kg, kw);
+				if (kg == PFLOG_MALFORMED)
+					continue;
+				/* Same offsets in the same-sized copy. */
+				assert_int_equal(got.tag.len, want.tag.len);
+				assert_int_equal(got.qid.len, want.qid.len);
+				assert_int_equal(got.msg.len, want.msg.len);
+				assert_int_equal(got.host.len, want.host.len);
+				assert_int_equal(got.daemon.len,
+				    want.daemon.len);
+			}
+		}
+	assert_int_equal(pflog_use_path(saved), 0);
+}
+
 static int
 teardown_copy(void **state)
 {
@@ -553,6 +706,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(leading_pri_and_rfc5424_headers_are_parsed, teardown_copy),
+		cmocka_unit_test_teardown(journalctl_formats_are_parsed, teardown_copy),
+		cmocka_unit_test_teardown(lines_without_a_host_name_are_parsed, teardown_copy),
+		cmocka_unit_test_teardown(other_lines_have_tag_and_message, teardown_copy),
+		cmocka_unit_test_teardown(pflog_message_reads_a_message_alone, teardown_copy),
+		cmocka_unit_test_teardown(every_supported_path_parses_the_same, teardown_copy),
 		cmocka_unit_test(bsd_timestamp_with_space_padded_day_is_parsed),
 		cmocka_unit_test(bsd_timestamp_with_zero_padded_day_is_parsed),
 		cmocka_unit_test(bsd_timestamp_with_unpadded_day_is_parsed),
