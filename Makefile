@@ -30,9 +30,10 @@ CORE_OBJ = $(CORE_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB	 = $(BUILD)/libpfstats.a
 
 PROGS	 = $(BUILD)/postfix-statsd $(BUILD)/postfix-stats-get
+PROGS	+= $(BUILD)/postfix-stats-agentx
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-all: $(PROGS)
+all: $(PROGS) $(BUILD)/mibgen
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
@@ -52,6 +53,22 @@ $(BUILD)/postfix-statsd: $(BUILD)/obj/postfix-statsd/main.o $(LIB)
 
 $(BUILD)/postfix-stats-get: $(BUILD)/obj/postfix-stats-get/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB)
+
+# The AgentX subagent: Net-SNMP's agent library only (not pkg-config's line,
+# which drags in libnetsnmpmibs, libsensors and libpci).
+AGENTX_OBJ = $(BUILD)/obj/postfix-stats-agentx/main.o \
+	     $(BUILD)/obj/postfix-stats-agentx/pfsmib.o
+$(BUILD)/postfix-stats-agentx: $(AGENTX_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lnetsnmpagent -lnetsnmp $(LDLIBS_LMDB)
+
+# The MIB is generated from the keys catalogue: `make mib` rewrites it.
+$(BUILD)/mibgen: $(BUILD)/obj/postfix-stats-agentx/mibgen.o \
+	    $(BUILD)/obj/postfix-stats-agentx/pfsmib.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+mib: $(BUILD)/mibgen
+	$(BUILD)/mibgen >mibs/POSTFIX-STATS-MIB.txt.new
+	mv mibs/POSTFIX-STATS-MIB.txt.new mibs/POSTFIX-STATS-MIB.txt
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -110,9 +127,13 @@ install: all
 	install -m 0755 $(BUILD)/postfix-stats-get $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 man/postfix-statsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/postfix-stats-get.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0755 $(BUILD)/postfix-stats-agentx $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 man/postfix-stats-agentx.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/snmp/mibs
+	install -m 0644 mibs/POSTFIX-STATS-MIB.txt $(DESTDIR)$(PREFIX)/share/snmp/mibs/
 
 clean:
 	rm -rf build
 
-.PHONY: all unit golden docs hostile integration valgrind asan check fuzz fuzz-ci install clean
+.PHONY: mib all unit golden docs hostile integration valgrind asan check fuzz fuzz-ci install clean
 .SECONDARY:
