@@ -33,7 +33,7 @@ PROGS	 = $(BUILD)/postfix-statsd $(BUILD)/postfix-stats-get
 PROGS	+= $(BUILD)/postfix-stats-agentx
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-all: $(PROGS) $(BUILD)/mibgen
+all: $(PROGS) $(BUILD)/mibgen $(BUILD)/tests/setgauge
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
@@ -65,6 +65,11 @@ $(BUILD)/postfix-stats-agentx: $(AGENTX_OBJ) $(LIB)
 $(BUILD)/mibgen: $(BUILD)/obj/postfix-stats-agentx/mibgen.o \
 	    $(BUILD)/obj/postfix-stats-agentx/pfsmib.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# A test tool: sets gauges in a database (tests/integration/t_agentx.sh).
+$(BUILD)/tests/setgauge: tests/integration/setgauge.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS_LMDB)
 
 mib: $(BUILD)/mibgen
 	$(BUILD)/mibgen >mibs/POSTFIX-STATS-MIB.txt.new
