@@ -15,7 +15,7 @@ for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+[ -z "$missing" ] && { sh "$(dirname "$0")/ietf-mibs.sh" || true; exit 0; }
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps: missing packages:$missing; run this as root" >&2
 	exit 1
@@ -27,3 +27,4 @@ echo "postfix postfix/main_mailer_type select No configuration" |
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
+sh "$(dirname "$0")/ietf-mibs.sh" || echo "deps: no IETF core MIBs; t_agentx_mib will SKIP" >&2

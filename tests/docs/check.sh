@@ -17,7 +17,7 @@ opts_man() {
 	sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$top/man/$1" |
 	    sed -n 's/^\.Op Fl \([-a-z]*\).*/-\1/p; s/^\.Fl \(-[-a-z]*\).*/-\1/p' | sort -u
 }
-for p in postfix-statsd:postfix-statsd.8 postfix-stats-get:postfix-stats-get.1; do
+for p in postfix-statsd:postfix-statsd.8 postfix-stats-get:postfix-stats-get.1 postfix-stats-agentx:postfix-stats-agentx.8; do
 	prog=${p%%:*} man=${p#*:}
 	opts_usage "$prog" > "$work/u"
 	opts_man "$man" > "$work/m"
