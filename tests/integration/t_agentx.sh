@@ -23,7 +23,8 @@
 #	 - the database moved away or unreadable: no number, only
 #	   noSuchInstance, until it is back;
 #	 - snmpd restarted: the subagent reconnects and serves again;
-#	 - SIGTERM: exit 0.
+#	 - SIGTERM: exit 0; the ExecStart line of
+#	   contrib/postfix-stats-agentx.service serves, run as nobody.
 # DIAGNOSTICS
 #	Exit 0 when every check passes, 1 otherwise, 77 (SKIP) when not root.
 # SECURITY
@@ -252,5 +253,22 @@ wait "$agx_pid"
 rc=$?
 agx_pid=""
 [ $rc = 0 ] || it_fail "exit status $rc after SIGTERM"
-grep -qi "error\|cannot" "$work/agx.err" && it_msg "subagent log: $(agx_log)"
-it_pass "SIGTERM: exit 0"
+ok "SIGTERM: exit 0"
+
+# ------------------------------------------------------------------ the systemd unit's ExecStart
+# contrib/postfix-stats-agentx.service runs it as User= (not root), -f: its
+# ExecStart line, program and database put in, run as nobody must serve.
+cmd=$(sed -n 's/^ExecStart=//p' "$it_top/contrib/postfix-stats-agentx.service")
+cmd=${cmd/\/usr\/local\/sbin\/postfix-stats-agentx/$AGENTX}
+cmd=${cmd/\/var\/lib\/postfix-stats/$db}
+[ "$cmd" != "$(sed -n 's/^ExecStart=//p' "$it_top/contrib/postfix-stats-agentx.service")" ] || it_fail "no ExecStart in the unit"
+# shellcheck disable=SC2086
+setpriv --reuid=nobody --regid=nogroup --clear-groups -- $cmd -x "$SOCK" 2>"$work/agx.err" &
+agx_pid=$!
+it_wait 20 num_at "$o" || it_fail "the unit's ExecStart ($cmd) does not serve: $(agx_log)"
+kill -TERM "$agx_pid"
+wait "$agx_pid"
+rc=$?
+agx_pid=""
+[ $rc = 0 ] || it_fail "the unit's ExecStart: exit $rc after SIGTERM"
+it_pass "contrib/postfix-stats-agentx.service's ExecStart serves as an unprivileged user"
