@@ -35,9 +35,10 @@ LIB	 = $(BUILD)/libpfstats.a
 PROGS	 = $(BUILD)/postfix-statsd $(BUILD)/postfix-stats-get
 PROGS	+= $(BUILD)/postfix-stats-exporter
 LDLIBS_MHD = -lmicrohttpd
+PROGS	+= $(BUILD)/postfix-stats-agentx
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-all: $(PROGS)
+all: $(PROGS) $(BUILD)/mibgen $(BUILD)/tests/setgauge
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
@@ -60,6 +61,26 @@ $(BUILD)/postfix-stats-get: $(BUILD)/obj/postfix-stats-get/main.o $(LIB)
 
 $(BUILD)/postfix-stats-exporter: $(BUILD)/obj/postfix-stats-exporter/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB) $(LDLIBS_MHD) -lpthread
+# The AgentX subagent: Net-SNMP's agent library only (not pkg-config's line,
+# which drags in libnetsnmpmibs, libsensors and libpci).
+AGENTX_OBJ = $(BUILD)/obj/postfix-stats-agentx/main.o \
+	     $(BUILD)/obj/postfix-stats-agentx/pfsmib.o
+$(BUILD)/postfix-stats-agentx: $(AGENTX_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lnetsnmpagent -lnetsnmp $(LDLIBS_LMDB)
+
+# The MIB is generated from the keys catalogue: `make mib` rewrites it.
+$(BUILD)/mibgen: $(BUILD)/obj/postfix-stats-agentx/mibgen.o \
+	    $(BUILD)/obj/postfix-stats-agentx/pfsmib.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# A test tool: sets gauges in a database (tests/integration/t_agentx.sh).
+$(BUILD)/tests/setgauge: tests/integration/setgauge.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LIB) $(LDLIBS_LMDB)
+
+mib: $(BUILD)/mibgen
+	$(BUILD)/mibgen >mibs/POSTFIX-STATS-MIB.txt.new
+	mv mibs/POSTFIX-STATS-MIB.txt.new mibs/POSTFIX-STATS-MIB.txt
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -155,5 +176,5 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit golden docs hostile cli integration valgrind asan diff-parse test check fuzz fuzz-ci install clean
+.PHONY: all mib unit golden docs hostile cli integration valgrind asan diff-parse test check fuzz fuzz-ci install clean
 .SECONDARY:

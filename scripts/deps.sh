@@ -13,13 +13,22 @@ PKGS="make gcc clang libc6-dev liblmdb-dev lmdb-utils libcmocka-dev
       xz-utils bzip2 zstd gzip smitools smistrip
       prometheus prometheus-node-exporter curl
       debhelper dpkg-dev fakeroot lintian pflogsumm hyperfine wrk"
-[ $# -gt 0 ] && PKGS="$*"
+all=1
+[ $# -gt 0 ] && { PKGS="$*"; all=0; }
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+ietf_mibs() {	# the IETF core MIBs that smilint needs (tests only)
+	[ $all = 1 ] || return 0
+	sh "$(dirname "$0")/ietf-mibs.sh" ||
+	    echo "deps: no IETF core MIBs; t_agentx_mib will SKIP" >&2
+}
+if [ -z "$missing" ]; then
+	ietf_mibs
+	exit 0
+fi
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps: missing packages:$missing; run this as root" >&2
 	exit 1
@@ -62,3 +71,4 @@ for svc in prometheus prometheus-node-exporter; do
 	fi
 	echo "deps: $svc installed for the tests; its service is stopped and disabled"
 done
+ietf_mibs
