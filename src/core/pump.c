@@ -152,6 +152,8 @@ pump_open(struct pump **pp, struct store *st, struct source *src,
 	p->o = *o;
 	if (p->o.db == NULL)
 		p->o.db = "the database";
+	if (p->o.classify == NULL)
+		p->o.classify = classify_line;
 	if (o->clock != NULL) {
 		p->clk = *o->clock;
 	} else {
@@ -297,7 +299,7 @@ count_batch(struct pump *p)
 			    "longer than %d bytes", PFLOG_LINE_MAX);
 			continue;
 		}
-		k = classify_line(l->p, l->len, p->o.popts, p->o.copts, &r);
+		k = p->o.classify(l->p, l->len, p->o.popts, p->o.copts, &r);
 		dropped += r.log_dropped;
 		if (k == PFLOG_MALFORMED) {
 			malformed++;

@@ -59,11 +59,17 @@ struct pump_clock {
 	void		*arg;
 };
 
+/* How a line is classified: classify_line() of classify.h. */
+typedef enum pflog_kind pump_classify_fn(const char *line, size_t len,
+    const struct pflog_opts *popts, const struct classify_opts *copts,
+    struct classify_result *out);
+
 struct pump_opts {
 	const struct pflog_opts *popts;		/* may be NULL */
 	const struct classify_opts *copts;	/* may be NULL */
 	const char	*db;			/* the database, for messages */
 	const struct pump_clock *clock;		/* NULL: the real clocks */
+	pump_classify_fn *classify;		/* NULL: classify_line() */
 };
 
 struct pump;
