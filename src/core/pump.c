@@ -450,7 +450,8 @@ pump_finish(struct pump *p)
 
 	take_stats(p);
 	note_dirty(p, now);
-	if (!p->dirty && !p->failing)
+	/* At least one commit a run: the heartbeat, and where the source is. */
+	if (!p->dirty && !p->failing && p->beat)
 		return STORE_OK;
 	return commit(p, now);
 }

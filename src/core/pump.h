@@ -93,7 +93,10 @@ int	pump_timeout(struct pump *p);
 int	pump_wait(struct pump *p, struct pollfd *extra, size_t nextra);
 /* pump_reopen: have the source look at its log again (SIGHUP). */
 void	pump_reopen(struct pump *p);
-/* pump_finish: commit what is pending now; 0, or the STORE_ code of the failed commit. */
+/*
+ * pump_finish: commit what is pending now (and at least once a run, so that
+ * the position and the heartbeat are saved); 0, or the failed STORE_ code.
+ */
 int	pump_finish(struct pump *p);
 /* pump_failing: the last commit failed (counts are being kept in memory). */
 int	pump_failing(const struct pump *p);

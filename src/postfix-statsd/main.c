@@ -147,12 +147,12 @@ die(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_err("%s", msg);
+	pidfile_remove();	/* before the parent hears of it and exits */
 	if (startup_fd >= 0) {
 		(void)write(startup_fd, msg, strlen(msg));
 		close(startup_fd);
 		startup_fd = -1;
 	}
-	pidfile_remove();
 	exit(CLI_EXIT_FAIL);
 }
 
