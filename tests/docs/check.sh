@@ -15,7 +15,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 opts_usage() { "$top/$BUILD/$1" --bogus-option 2>&1 | grep '^ *usage:\|^    ' | grep -oE '(^| |\[)-[-a-z]+' | tr -d ' [' | sort -u; }
 opts_man() {
 	sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$top/man/$1" |
-	    sed -n 's/^\.Op Fl \([-a-z]*\).*/-\1/p; s/^\.Fl \(-[-a-z]*\).*/-\1/p' | sort -u
+	    sed -n 's/^\.O[po] Fl \([-a-z]*\).*/-\1/p; s/^\.Fl \(-[-a-z]*\).*/-\1/p' | sort -u
 }
 for p in postfix-statsd:postfix-statsd.8 postfix-stats-get:postfix-stats-get.1; do
 	prog=${p%%:*} man=${p#*:}
