@@ -24,7 +24,7 @@ BUILD	?= build
 UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
 	   src/core/store.c src/core/follow.c src/core/view.c \
-	   src/core/promtext.c
+	   src/core/promtext.c src/core/followsrc.c src/core/pump.c
 # The pure part: what the parser fuzzer and most unit tests need.
 PURE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c
 

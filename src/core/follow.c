@@ -166,7 +166,7 @@ fd_fingerprint(int fd, uint32_t len, uint64_t *fp)
 
 /* Does the file at FD hold the saved file's first bytes? */
 static int
-fp_matches(int fd, const struct store_pos *saved)
+fp_matches(int fd, const struct follow_pos *saved)
 {
 	uint64_t fp;
 
@@ -286,7 +286,7 @@ queue_cmp(const void *a, const void *b)
  * still being read; only what came after it is queued.
  */
 static void
-find_rotated(struct follow *f, const struct store_pos *saved, int mode)
+find_rotated(struct follow *f, const struct follow_pos *saved, int mode)
 {
 	struct stat cur_sb, sb;
 	struct queued found, later[QUEUE_MAX];
@@ -401,7 +401,7 @@ next_queued(struct follow *f)
 
 int
 follow_open(struct follow **fpp, const char *path,
-    const struct store_pos *saved, int flags,
+    const struct follow_pos *saved, int flags,
     void (*notify)(const char *, void *), void *arg)
 {
 	struct follow *f;
@@ -528,7 +528,7 @@ follow_close(struct follow *f)
 
 /* The position as last known, without looking at the file again. */
 static void
-pos_snapshot(const struct follow *f, struct store_pos *pos)
+pos_snapshot(const struct follow *f, struct follow_pos *pos)
 {
 	pos->dev = f->dev;
 	pos->ino = f->ino;
@@ -547,7 +547,7 @@ static int
 check_path(struct follow *f, int trunc_only)
 {
 	struct stat sb, psb;
-	struct store_pos saved;
+	struct follow_pos saved;
 	uint64_t fp;
 
 	if (fstat(f->fd, &sb) < 0)
@@ -742,37 +742,45 @@ follow_next_line(struct follow *f, const char **line, size_t *len)
 	}
 }
 
-void
-follow_wait(struct follow *f, int timeout_ms)
+int
+follow_pollfd(struct follow *f, int *timeout_ms)
 {
-	struct pollfd pfd;
+	if (f->stdin_mode)
+		return STDIN_FILENO;
+	if (*timeout_ms < 0 || *timeout_ms > POLL_MS)
+		*timeout_ms = POLL_MS;
+	if (f->drain && *timeout_ms > DRAIN_POLL_MS)
+		*timeout_ms = DRAIN_POLL_MS;	/* the next file is not watched */
+	return f->ino_fd;
+}
+
+void
+follow_woken(struct follow *f)
+{
 	char ev[4096];
 
-	if (f->stdin_mode) {
-		pfd.fd = STDIN_FILENO;
-		pfd.events = POLLIN;
-		(void)poll(&pfd, 1, timeout_ms);
+	if (f->stdin_mode)
 		return;
-	}
-	if (timeout_ms > POLL_MS)
-		timeout_ms = POLL_MS;
-	if (f->drain && timeout_ms > DRAIN_POLL_MS)
-		timeout_ms = DRAIN_POLL_MS;	/* the next file is not watched */
-	if (f->ino_fd < 0) {
-		(void)poll(NULL, 0, timeout_ms);
-		f->check_now = 1;
-		return;
-	}
-	pfd.fd = f->ino_fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, timeout_ms) > 0)
+	if (f->ino_fd >= 0)
 		while (read(f->ino_fd, ev, sizeof(ev)) > 0)
 			;
 	f->check_now = 1;
 }
 
+void
+follow_wait(struct follow *f, int timeout_ms)
+{
+	struct pollfd pfd;
+	int fd = follow_pollfd(f, &timeout_ms);
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	(void)poll(fd >= 0 ? &pfd : NULL, fd >= 0 ? 1 : 0, timeout_ms);
+	follow_woken(f);
+}
+
 int
-follow_position(struct follow *f, struct store_pos *pos)
+follow_position(struct follow *f, struct follow_pos *pos)
 {
 	struct stat sb;
 

@@ -7,9 +7,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store.h"
-
 struct follow;
+
+/* Where the follower is: which file, how far, and how to recognise it. */
+struct follow_pos {
+	uint64_t	dev;
+	uint64_t	ino;
+	uint64_t	offset;		/* just after the last line counted */
+	int64_t		mtime_sec;	/* the file's mtime when last read */
+	int64_t		mtime_nsec;
+	uint64_t	fp;		/* hash of the file's first fp_len bytes */
+	uint32_t	fp_len;
+};
 
 #define FOLLOW_FROM_START	0x1	/* no saved position: start at the beginning */
 
@@ -33,7 +42,7 @@ struct follow_stats {
 
 /* follow_open: follow PATH ("-": stdin) from SAVED (NULL: none); NOTIFY gets each notable event. */
 int	follow_open(struct follow **fp, const char *path,
-	    const struct store_pos *saved, int flags,
+	    const struct follow_pos *saved, int flags,
 	    void (*notify)(const char *msg, void *arg), void *arg);
 /* follow_close: close everything. */
 void	follow_close(struct follow *f);
@@ -41,8 +50,12 @@ void	follow_close(struct follow *f);
 int	follow_next_line(struct follow *f, const char **line, size_t *len);
 /* follow_wait: sleep until the log may have changed, at most TIMEOUT_MS. */
 void	follow_wait(struct follow *f, int timeout_ms);
+/* follow_pollfd: the fd follow_wait() would poll (-1: none); lowers *TIMEOUT_MS to what it needs. */
+int	follow_pollfd(struct follow *f, int *timeout_ms);
+/* follow_woken: after polling follow_pollfd(): take in what woke us. */
+void	follow_woken(struct follow *f);
 /* follow_position: where to resume after the lines returned so far; 0 if there is no position (stdin). */
-int	follow_position(struct follow *f, struct store_pos *pos);
+int	follow_position(struct follow *f, struct follow_pos *pos);
 /* follow_reopen: check the log path now, as after SIGHUP. */
 void	follow_reopen(struct follow *f);
 /* follow_stats: take the event counts (and zero them). */

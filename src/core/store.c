@@ -6,8 +6,15 @@
  * DESCRIPTION
  *	The database is an LMDB environment in a directory (data.mdb,
  *	lock.mdb) with two named databases: "counters" (key "category:name",
- *	value a little-endian uint64) and "meta" ("schema" = "1", "pos" = the
- *	follower's position).
+ *	value a little-endian uint64) and "meta" ("schema" = "2", "pos" = the
+ *	source's read position: opaque bytes, at most STORE_POS_MAX, whose
+ *	first four are the tag of the kind of source that wrote them).
+ *
+ *	Schema "1" (round 1) kept a 60-byte file position without a tag. A
+ *	writer migrates such a database when it opens it, in one transaction:
+ *	the counters stay, the position becomes SOURCE_TAG_FILE_V0 followed by
+ *	the same 60 bytes, the schema becomes "2"; store_migrated() says so.
+ *	Readers accept both schemas and need no migration.
  *
  *	The writer collects increments in memory (store_add) and writes them
  *	with the position in one transaction (store_commit): counters and
@@ -16,6 +23,7 @@
  *	array; dynamic sent:T keys in a table of at most KEYS_DYNAMIC_MAX
  *	names, loaded at open; a name beyond that counts in sent:_overflow, so
  *	the database cannot grow without bound. The map has a fixed size.
+ *	The store counts nothing itself: self:commits is its caller's count.
  *
  *	A reader (STORE_RDONLY) opens with MDB_RDONLY|MDB_NOLOCK: it needs no
  *	write access to anything, so the unprivileged user snmpd runs as can
@@ -25,7 +33,9 @@
  *	snapshot's pages only two commits later) and reads again if one was.
  * DIAGNOSTICS
  *	STORE_ codes; store_detail() gives the LMDB or system message. On a
- *	failed commit nothing is written and the increments stay pending.
+ *	failed commit nothing is written and the increments stay pending. A
+ *	second writer gets STORE_ELOCKED, with the holder's pid in the detail
+ *	when /proc/locks tells it.
  * SECURITY
  *	The directory is refused when it or its parent is world-writable, when
  *	it is a symbolic link or another user's; data files that are symbolic
@@ -33,6 +43,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,10 +56,16 @@
 
 #include "keys.h"
 #include "safefile.h"
+#include "source.h"
 #include "store.h"
 
-#define STORE_SCHEMA	"1"
-#define STORE_POS_SIZE	60
+#define STORE_SCHEMA	"2"
+#define STORE_SCHEMA_V1	"1"
+#define STORE_POS_V1	60	/* the round-1 position, untagged */
+
+#if SOURCE_POS_MAX > STORE_POS_MAX
+#error "the store must keep every position a source makes"
+#endif
 
 struct store_dyn {
 	char		name[KEYS_TRANSPORT_MAX + 1];
@@ -60,7 +77,7 @@ struct store_dyn {
 struct store_rec {
 	char		 key[KEYS_NAME_MAX + 1];
 	size_t		 klen;
-	unsigned char	 val[STORE_POS_SIZE];
+	unsigned char	 val[STORE_POS_MAX];
 	size_t		 vlen;
 	int		 meta;
 };
@@ -70,6 +87,8 @@ struct store {
 	MDB_dbi		 counters;
 	MDB_dbi		 meta;
 	int		 flags;
+	int		 schema;	/* of the database as opened: 1 or 2 */
+	int		 migrated;	/* this open migrated it from schema 1 */
 	size_t		 mapsize;
 	char		 path[PATH_MAX];
 	uint64_t	 delta[KEYS_STATIC_COUNT];
@@ -137,6 +156,48 @@ check_files(struct store *st)
 	return STORE_OK;
 }
 
+static int
+is_schema(const MDB_val *v, const char *want)
+{
+	return v->mv_size == strlen(want)
+	    && memcmp(v->mv_data, want, v->mv_size) == 0;
+}
+
+/*
+ * Schema 1 -> 2 inside TXN: the untagged 60-byte position becomes
+ * SOURCE_TAG_FILE_V0 + the same bytes; a position of any other size (never
+ * written by round 1) is dropped, as it could not be resumed from.
+ */
+static int
+migrate_v1(MDB_txn *txn, MDB_dbi meta)
+{
+	unsigned char b[SOURCE_TAG_LEN + STORE_POS_V1];
+	MDB_val k, v;
+	int rc;
+
+	k.mv_data = (void *)"pos";
+	k.mv_size = 3;
+	rc = mdb_get(txn, meta, &k, &v);
+	if (rc == 0 && v.mv_size == STORE_POS_V1) {
+		memcpy(b, SOURCE_TAG_FILE_V0, SOURCE_TAG_LEN);
+		memcpy(b + SOURCE_TAG_LEN, v.mv_data, STORE_POS_V1);
+		v.mv_data = b;
+		v.mv_size = sizeof(b);
+		rc = mdb_put(txn, meta, &k, &v, 0);
+	} else if (rc == 0) {
+		rc = mdb_del(txn, meta, &k, NULL);
+	} else if (rc == MDB_NOTFOUND) {
+		rc = 0;
+	}
+	if (rc != 0)
+		return rc;
+	k.mv_data = (void *)"schema";
+	k.mv_size = 6;
+	v.mv_data = (void *)STORE_SCHEMA;
+	v.mv_size = strlen(STORE_SCHEMA);
+	return mdb_put(txn, meta, &k, &v, 0);
+}
+
 /* Open the environment and the two databases; check the schema. */
 static int
 env_open(struct store *st, MDB_env **envp, MDB_dbi *counters, MDB_dbi *meta)
@@ -190,20 +251,25 @@ env_open(struct store *st, MDB_env **envp, MDB_dbi *counters, MDB_dbi *meta)
 	k.mv_data = (void *)"schema";
 	k.mv_size = 6;
 	rc = mdb_get(txn, *meta, &k, &v);
-	if (rc == 0 && !(v.mv_size == strlen(STORE_SCHEMA)
-	    && memcmp(v.mv_data, STORE_SCHEMA, v.mv_size) == 0)) {
+	st->schema = 2;
+	if (rc == 0 && is_schema(&v, STORE_SCHEMA_V1)) {
+		st->schema = 1;
+	} else if (rc == 0 && !is_schema(&v, STORE_SCHEMA)) {
 		mdb_txn_abort(txn);
 		mdb_env_close(env);
 		snprintf(st->detail, sizeof(st->detail),
-		    "%s: unknown schema version (this program knows %s)",
-		    st->path, STORE_SCHEMA);
+		    "%s: unknown schema version (this program knows %s and %s)",
+		    st->path, STORE_SCHEMA_V1, STORE_SCHEMA);
 		return STORE_ESCHEMA;
 	}
 	if (st->flags & STORE_RDONLY) {
 		/* Commit, not abort: that keeps the DBI handles open. */
 		rc = mdb_txn_commit(txn);
 	} else {
-		if (rc == MDB_NOTFOUND) {
+		if (rc == 0 && st->schema == 1) {
+			/* In this transaction: all of it or nothing. */
+			rc = migrate_v1(txn, *meta);
+		} else if (rc == MDB_NOTFOUND) {
 			v.mv_data = (void *)STORE_SCHEMA;
 			v.mv_size = strlen(STORE_SCHEMA);
 			rc = mdb_put(txn, *meta, &k, &v, 0);
@@ -212,6 +278,10 @@ env_open(struct store *st, MDB_env **envp, MDB_dbi *counters, MDB_dbi *meta)
 			mdb_txn_abort(txn);
 		else
 			rc = mdb_txn_commit(txn);
+		if (rc == 0 && st->schema == 1) {
+			st->schema = 2;
+			st->migrated = 1;
+		}
 	}
 	if (rc != 0) {
 		mdb_env_close(env);
@@ -221,10 +291,47 @@ env_open(struct store *st, MDB_env **envp, MDB_dbi *counters, MDB_dbi *meta)
 	return STORE_OK;
 }
 
+/*
+ * The pid holding a flock() on the file FD is (Linux /proc/locks: "N: FLOCK
+ * ADVISORY WRITE PID MAJ:MIN:INODE START END"), or 0 when not known.
+ */
+static long
+lock_holder(int fd)
+{
+	char line[256], want[64];
+	struct stat sb;
+	long pid = 0;
+	FILE *fp;
+
+	if (fstat(fd, &sb) < 0)
+		return 0;
+	snprintf(want, sizeof(want), ":%lu ", (unsigned long)sb.st_ino);
+	if ((fp = fopen("/proc/locks", "re")) == NULL)
+		return 0;
+	while (pid == 0 && fgets(line, sizeof(line), fp) != NULL) {
+		unsigned int maj, min;
+		unsigned long ino;
+		long p;
+
+		if (strstr(line, " FLOCK ") == NULL
+		    || strstr(line, want) == NULL
+		    || sscanf(strstr(line, " FLOCK "),
+		    " FLOCK %*s %*s %ld %x:%x:%lu", &p, &maj, &min, &ino) != 4)
+			continue;
+		if (ino == (unsigned long)sb.st_ino
+		    && maj == (unsigned int)major(sb.st_dev)
+		    && min == (unsigned int)minor(sb.st_dev) && p != getpid())
+			pid = p;
+	}
+	fclose(fp);
+	return pid;
+}
+
 /* One writer per database: a second follower would count every line twice. */
 static int
 lock_env(struct store *st, MDB_env *env)
 {
+	long pid;
 	int fd;
 
 	if (st->flags & STORE_RDONLY)
@@ -232,9 +339,15 @@ lock_env(struct store *st, MDB_env *env)
 	if (mdb_env_get_fd(env, &fd) != 0)
 		return STORE_EIO;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		snprintf(st->detail, sizeof(st->detail),
-		    "%s: in use by another postfix-statsd", st->path);
-		return STORE_EBUSY;
+		if ((pid = lock_holder(fd)) > 0)
+			snprintf(st->detail, sizeof(st->detail),
+			    "database %s is in use by another postfix-statsd "
+			    "(pid %ld)", st->path, pid);
+		else
+			snprintf(st->detail, sizeof(st->detail),
+			    "database %s is in use by another postfix-statsd",
+			    st->path);
+		return STORE_ELOCKED;
 	}
 	return STORE_OK;
 }
@@ -361,9 +474,17 @@ store_strerror(int code)
 		return "database kept changing while read";
 	case STORE_EDELETED:
 		return "database file deleted";
+	case STORE_ELOCKED:
+		return "in use by another postfix-statsd";
 	default:
 		return "database error";
 	}
+}
+
+int
+store_migrated(const struct store *st)
+{
+	return st != NULL && st->migrated ? 1 : 0;
 }
 
 const char *
@@ -418,19 +539,6 @@ store_pending(const struct store *st)
 	return st->pending;
 }
 
-static void
-pos_encode(unsigned char *b, const struct store_pos *pos)
-{
-	put_le64(b, pos->dev);
-	put_le64(b + 8, pos->ino);
-	put_le64(b + 16, pos->offset);
-	put_le64(b + 24, (uint64_t)pos->mtime_sec);
-	put_le64(b + 32, (uint64_t)pos->mtime_nsec);
-	put_le64(b + 40, pos->fp);
-	put_le64(b + 48, pos->fp_len);
-	memset(b + 56, 0, STORE_POS_SIZE - 56);
-}
-
 /* Set KEY (LEN bytes) to VAL in TXN. */
 static int
 put_val(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t val)
@@ -465,11 +573,10 @@ bump(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t delta)
 }
 
 int
-store_commit(struct store *st, const struct store_pos *pos)
+store_commit(struct store *st, const unsigned char *pos, size_t len)
 {
 	MDB_txn *txn;
 	MDB_val k, v;
-	unsigned char pb[STORE_POS_SIZE];
 	char name[KEYS_NAME_MAX + 1];
 	size_t i;
 	int rc;
@@ -478,9 +585,13 @@ store_commit(struct store *st, const struct store_pos *pos)
 		return STORE_EACCES;
 	if (st->env == NULL)		/* a failed store_recreate() */
 		return STORE_EDELETED;
+	if (pos != NULL && (len == 0 || len > STORE_POS_MAX)) {
+		snprintf(st->detail, sizeof(st->detail),
+		    "a position of %zu bytes", len);
+		return STORE_EIO;
+	}
 	if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
 		return set_detail(st, rc, "mdb_txn_begin");
-	st->delta[KEY_SELF_COMMITS]++;
 	for (i = 0; i < KEYS_STATIC_COUNT; i++) {
 		const char *n = keys_entry((enum keys_id)i)->name;
 
@@ -493,28 +604,25 @@ store_commit(struct store *st, const struct store_pos *pos)
 			goto fail;
 	}
 	for (i = 0; i < st->ndyn; i++) {
-		int len;
+		int nlen;
 
 		if (st->dyn[i].delta == 0)
 			continue;
-		len = snprintf(name, sizeof(name), "sent:%s", st->dyn[i].name);
-		if ((rc = bump(txn, st->counters, name, (size_t)len,
+		nlen = snprintf(name, sizeof(name), "sent:%s", st->dyn[i].name);
+		if ((rc = bump(txn, st->counters, name, (size_t)nlen,
 		    st->dyn[i].delta)) != 0)
 			goto fail;
 	}
 	if (pos != NULL) {
-		pos_encode(pb, pos);
 		k.mv_data = (void *)"pos";
 		k.mv_size = 3;
-		v.mv_data = pb;
-		v.mv_size = sizeof(pb);
+		v.mv_data = (void *)pos;
+		v.mv_size = len;
 		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0)
 			goto fail;
 	}
-	if ((rc = mdb_txn_commit(txn)) != 0) {
-		st->delta[KEY_SELF_COMMITS]--;
+	if ((rc = mdb_txn_commit(txn)) != 0)
 		return set_detail(st, rc, "mdb_txn_commit");
-	}
 	memset(st->delta, 0, sizeof(st->delta));
 	memset(st->gset, 0, sizeof(st->gset));
 	for (i = 0; i < st->ndyn; i++)
@@ -523,7 +631,6 @@ store_commit(struct store *st, const struct store_pos *pos)
 	return STORE_OK;
 fail:
 	mdb_txn_abort(txn);
-	st->delta[KEY_SELF_COMMITS]--;
 	return set_detail(st, rc, "mdb_put");
 }
 
@@ -566,7 +673,8 @@ with_snapshot(struct store *st, int (*fn)(struct store *, MDB_txn *, void *),
 struct get_arg {
 	const char	*key;
 	uint64_t	*val;
-	struct store_pos *pos;
+	unsigned char	*pos;
+	size_t		*len;
 };
 
 static int
@@ -597,7 +705,7 @@ get_fn(struct store *st, MDB_txn *txn, void *varg)
 int
 store_get(struct store *st, const char *key, uint64_t *val)
 {
-	struct get_arg a = { key, val, NULL };
+	struct get_arg a = { key, val, NULL, NULL };
 
 	return with_snapshot(st, get_fn, &a);
 }
@@ -605,8 +713,8 @@ store_get(struct store *st, const char *key, uint64_t *val)
 static int
 pos_fn(struct store *st, MDB_txn *txn, void *varg)
 {
-	struct store_pos *pos = ((struct get_arg *)varg)->pos;
-	const unsigned char *b;
+	struct get_arg *a = varg;
+	size_t tag = 0;
 	MDB_val k, v;
 	int rc;
 
@@ -616,23 +724,28 @@ pos_fn(struct store *st, MDB_txn *txn, void *varg)
 		return STORE_ENOTFOUND;
 	if (rc != 0)
 		return set_detail(st, rc, "mdb_get pos");
-	if (v.mv_size != STORE_POS_SIZE)
+	/* A reader of a schema-1 database sees the position as migrated. */
+	if (st->schema == 1) {
+		if (v.mv_size != STORE_POS_V1)
+			return STORE_ENOTFOUND;
+		tag = SOURCE_TAG_LEN;
+	}
+	if (v.mv_size == 0 || tag + v.mv_size > *a->len) {
+		snprintf(st->detail, sizeof(st->detail),
+		    "saved position of %zu bytes", v.mv_size);
 		return STORE_ESCHEMA;
-	b = v.mv_data;
-	pos->dev = get_le64(b);
-	pos->ino = get_le64(b + 8);
-	pos->offset = get_le64(b + 16);
-	pos->mtime_sec = (int64_t)get_le64(b + 24);
-	pos->mtime_nsec = (int64_t)get_le64(b + 32);
-	pos->fp = get_le64(b + 40);
-	pos->fp_len = (uint32_t)get_le64(b + 48);
+	}
+	if (tag)
+		memcpy(a->pos, SOURCE_TAG_FILE_V0, SOURCE_TAG_LEN);
+	memcpy(a->pos + tag, v.mv_data, v.mv_size);
+	*a->len = tag + v.mv_size;
 	return STORE_OK;
 }
 
 int
-store_get_pos(struct store *st, struct store_pos *pos)
+store_get_pos(struct store *st, unsigned char *buf, size_t *len)
 {
-	struct get_arg a = { NULL, NULL, pos };
+	struct get_arg a = { NULL, NULL, buf, len };
 
 	return with_snapshot(st, pos_fn, &a);
 }
@@ -749,7 +862,7 @@ store_recreate(struct store *st)
 			    rc == 0 && n < max;
 			    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 				if (k.mv_size > KEYS_NAME_MAX
-				    || v.mv_size > STORE_POS_SIZE)
+				    || v.mv_size > STORE_POS_MAX)
 					continue;
 				memcpy(r[n].key, k.mv_data, k.mv_size);
 				r[n].klen = k.mv_size;

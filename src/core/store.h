@@ -12,16 +12,11 @@
 
 struct store;
 
-/* Where the follower is: which file, how far, and how to recognise it. */
-struct store_pos {
-	uint64_t	dev;
-	uint64_t	ino;
-	uint64_t	offset;		/* just after the last line counted */
-	int64_t		mtime_sec;	/* the file's mtime when last read */
-	int64_t		mtime_nsec;
-	uint64_t	fp;		/* hash of the file's first fp_len bytes */
-	uint32_t	fp_len;
-};
+/*
+ * The read position is opaque bytes (a source's, see source.h), at most
+ * STORE_POS_MAX of them; the store keeps them without knowing their type.
+ */
+#define STORE_POS_MAX	512
 
 enum {
 	STORE_OK = 0,
@@ -33,14 +28,21 @@ enum {
 	STORE_EFULL = -6,	/* map full or no space left on device */
 	STORE_EBUSY = -7,	/* the reader kept meeting commits */
 	STORE_EIO = -8,		/* any other LMDB or system error */
-	STORE_EDELETED = -9	/* the database file was deleted under us */
+	STORE_EDELETED = -9,	/* the database file was deleted under us */
+	STORE_ELOCKED = -10	/* another writer (postfix-statsd) has it open */
 };
 
 #define STORE_RDONLY	0x1	/* read only, takes no lock, needs no write access */
 #define STORE_DEFAULT_MAPSIZE	(2u << 20)
 
-/* store_open: open (the writer creates) the database in directory PATH. */
+/*
+ * store_open: open (the writer creates) the database in directory PATH. A
+ * writer migrates a database of an older schema (store_migrated()). On
+ * failure *STP may still be set (for store_detail()) and must be closed.
+ */
 int	store_open(struct store **stp, const char *path, int flags, size_t mapsize);
+/* store_migrated: the schema version this open migrated from (1), or 0. */
+int	store_migrated(const struct store *st);
 /* store_close: close; pending increments not committed are dropped. */
 void	store_close(struct store *st);
 /* store_strerror: text for a STORE_ code. */
@@ -54,10 +56,18 @@ void	store_add(struct store *st, int key, struct span transport, uint64_t n);
 void	store_set(struct store *st, int key, uint64_t val);
 /* store_pending: something was added or set since the last commit. */
 int	store_pending(const struct store *st);
-/* store_commit: write pending increments and POS (if not NULL) in one transaction. */
-int	store_commit(struct store *st, const struct store_pos *pos);
-/* store_get_pos: the committed position. */
-int	store_get_pos(struct store *st, struct store_pos *pos);
+/*
+ * store_commit: write pending increments, gauges and the position POS (LEN
+ * bytes, at most STORE_POS_MAX; POS NULL: keep the saved one) in one
+ * transaction. On failure nothing is written and everything stays pending.
+ */
+int	store_commit(struct store *st, const unsigned char *pos, size_t len);
+/*
+ * store_get_pos: copy the committed position into BUF, which has room for
+ * *LEN bytes (STORE_POS_MAX is always enough); *LEN becomes its length.
+ * STORE_ENOTFOUND when none was saved.
+ */
+int	store_get_pos(struct store *st, unsigned char *buf, size_t *len);
 
 /* store_get: the committed value of canonical KEY (0 and STORE_ENOTFOUND when never counted). */
 int	store_get(struct store *st, const char *key, uint64_t *val);

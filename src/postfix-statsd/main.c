@@ -2,48 +2,105 @@
  * NAME
  *	postfix-statsd - count what Postfix logs, exactly once, in real time
  * SYNOPSIS
- *	postfix-statsd [-f] [-l LOGFILE] [-d DB] [--once] [--from-start]
- *	    [-p PIDFILE] [-u USER] [-n NAME] [-x HOP] [--map-size BYTES]
+ *	postfix-statsd [-f] [-l LOGFILE | --journal | --journal-dir DIR]
+ *	    [-d DB] [--once] [--from-start] [--rotated-dir DIR] [-p PIDFILE]
+ *	    [-u USER] [-q SECONDS] [-n NAME] [-x HOP] [--map-size BYTES]
  * DESCRIPTION
- *	Follows the mail log (follow), parses and classifies each line
- *	(pflog, classify) and commits the counters with the read position
+ *	Options, set-up and a short loop over the pump (pump.c), which reads
+ *	the source (open_source(): the one place a source is opened),
+ *	classifies each line and commits the counters with the read position
  *	(store). See postfix-statsd(8).
  * DIAGNOSTICS
- *	Start-up errors: one line on stderr (or syslog once daemonized) and
- *	exit 1. At run time bad input is counted in self: keys and logged at
- *	most once a minute per cause; store errors are logged and retried.
+ *	Usage errors: exit 2. Start-up errors: one line on stderr (or syslog
+ *	once daemonized; the waiting parent prints the same line) and exit 1,
+ *	the pidfile removed. At run time bad input is counted in self: keys
+ *	and logged at most once a minute per cause; store errors are logged
+ *	and retried.
  * SECURITY
  *	Opens the log, the database and the pidfile, then drops to -u USER.
+ *	postconf(1) is run without a shell, its output bounded and checked.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "classify.h"
-#include "follow.h"
+#include "cli.h"
+#include "followsrc.h"
 #include "keys.h"
 #include "log.h"
 #include "pflog.h"
 #include "privs.h"
+#include "pump.h"
 #include "safefile.h"
+#include "source.h"
 #include "store.h"
 
 #define DEFAULT_DB	"/var/lib/postfix-stats"
 #define DEFAULT_PIDFILE	"/run/postfix-statsd.pid"
 #define MAX_NAMES	16
 #define MAX_HOPS	32
-#define COMMIT_MAX_MS	100	/* longest a counted line waits for its commit */
-#define COMMIT_MIN_MS	20	/* shortest time between two commits */
-#define RETRY_MS	1000	/* after a failed commit */
+#define POSTCONF_MS	5000	/* the longest postconf may take */
+#define SRC_NOJOURNAL	(-100)	/* open_source(): no journal source yet */
+
+static const struct cli_prog prog = {
+	"postfix-statsd",
+	"postfix-statsd [-f] [-l LOGFILE | --journal | --journal-dir DIR] "
+	"[-d DB] [--once]\n"
+	"                      [--from-start] [--rotated-dir DIR] "
+	"[-p PIDFILE] [-u USER]\n"
+	"                      [-q SECONDS] [-n NAME] [-x HOP] "
+	"[--map-size BYTES]\n"
+	"       postfix-statsd -h | -V",
+	"  -f                 stay in the foreground, log to stderr\n"
+	"  -l LOGFILE         the mail log to follow ('-': standard input)\n"
+	"  --journal          read Postfix's entries from the systemd journal\n"
+	"  --journal-dir DIR  read the journal files in DIR\n"
+	"  -d DB              the database directory (default "
+	"$POSTFIX_STATS_DB or " DEFAULT_DB ")\n"
+	"  --once             read to the end, commit, exit\n"
+	"  --from-start       on a first start, begin at the start of the log\n"
+	"  --rotated-dir DIR  where rotated logs go (logrotate's olddir)\n"
+	"  -p PIDFILE         pidfile (default " DEFAULT_PIDFILE
+	" as a daemon)\n"
+	"  -u USER            drop privileges to USER after opening\n"
+	"  -q SECONDS         sample Postfix's queues every SECONDS "
+	"(default 60, 0: off)\n"
+	"  -n NAME            also count syslog name NAME (repeatable)\n"
+	"  -x HOP             do not count hops through HOP ('loopback', a "
+	"host, addr[:port])\n"
+	"  --map-size BYTES   the database's fixed size (default 2 MiB)\n"
+	"  -h, --help         this help\n"
+	"  -V, --version      the version\n"
+};
+
+/* What the command line asks for. */
+struct opts {
+	int		 foreground, once, from_start;
+	int		 journal;	/* --journal or --journal-dir */
+	const char	*journal_dir;	/* NULL: the system's journal */
+	const char	*logpath;	/* NULL with journal */
+	const char	*rotated_dir;
+	const char	*db, *pidfile, *user;
+	unsigned	 queue_secs;	/* -q */
+	size_t		 mapsize;
+	struct span	 names[MAX_NAMES], hops[MAX_HOPS];
+	struct pflog_opts popts;
+	struct classify_opts copts;
+};
 
 static volatile sig_atomic_t got_term, got_hup;
 
@@ -61,165 +118,44 @@ on_hup(int sig)
 	got_hup = 1;
 }
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: postfix-statsd [-f] [-l LOGFILE] [-d DB] "
-	    "[--once] [--from-start] [-p PIDFILE]\n"
-	    "                      [-u USER] [-n NAME] [-x HOP] "
-	    "[--map-size BYTES]\n");
-	exit(2);
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
+/* Start-up state that every exit cleans up. */
+static int startup_fd = -1;		/* to the waiting parent (daemon mode) */
+static const char *pidfile_made;	/* the pidfile we wrote */
+static int pidfile_fd = -1;
 
 static void
-notify(const char *msg, void *arg)
+pidfile_remove(void)
 {
-	(void)arg;
-	log_info("%s", msg);
-}
-
-/* Self counters kept here while a batch is built, added at commit. */
-struct tally {
-	uint64_t	lines, postfix, counted, malformed, unparsed, lng,
-			excluded;
-};
-
-struct daemon {
-	struct store	*st;
-	struct follow	*fw;
-	const char	*db;
-	struct tally	 t;
-	uint64_t	 last_commit, last_fail, last_check;
-	int		 failing;
-	struct log_limit lim_unparsed, lim_long, lim_store;
-};
-
-static void
-flush_tally(struct daemon *d)
-{
-	static const struct { size_t off; int key; } map[] = {
-		{ offsetof(struct tally, lines), KEY_SELF_LINES },
-		{ offsetof(struct tally, postfix), KEY_SELF_LINES_POSTFIX },
-		{ offsetof(struct tally, counted), KEY_SELF_LINES_COUNTED },
-		{ offsetof(struct tally, malformed), KEY_SELF_LINES_MALFORMED },
-		{ offsetof(struct tally, unparsed), KEY_SELF_LINES_UNPARSED },
-		{ offsetof(struct tally, lng), KEY_SELF_LINES_LONG },
-		{ offsetof(struct tally, excluded), KEY_SELF_LINES_EXCLUDED },
-	};
-	struct follow_stats fs;
-	size_t i;
-
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		uint64_t *v = (uint64_t *)((char *)&d->t + map[i].off);
-
-		if (*v)
-			store_add(d->st, map[i].key, SPAN_NULL, *v);
-	}
-	memset(&d->t, 0, sizeof(d->t));
-	follow_stats(d->fw, &fs);
-	if (fs.rotations)
-		store_add(d->st, KEY_SELF_ROTATIONS, SPAN_NULL, fs.rotations);
-	if (fs.truncations)
-		store_add(d->st, KEY_SELF_TRUNCATIONS, SPAN_NULL,
-		    fs.truncations);
-	if (fs.lost)
-		store_add(d->st, KEY_SELF_LOST, SPAN_NULL, fs.lost);
-	if (fs.errors)
-		store_add(d->st, KEY_SELF_ERRORS, SPAN_NULL, fs.errors);
-}
-
-/* Commit counters and position together; 0 on success. */
-static int
-commit(struct daemon *d)
-{
-	struct store_pos pos;
-	int rc, have;
-
-	flush_tally(d);
-	if (!store_pending(d->st))
-		return 0;
-	have = follow_position(d->fw, &pos);
-	rc = store_commit(d->st, have ? &pos : NULL);
-	d->last_commit = now_ms();
-	if (rc == STORE_OK) {
-		if (d->failing)
-			log_info("commits work again; nothing was lost");
-		d->failing = 0;
-		return 0;
-	}
-	/* Nothing was written: the counts stay pending, the position too. */
-	d->failing = 1;
-	d->last_fail = d->last_commit;
-	store_add(d->st, KEY_SELF_ERRORS, SPAN_NULL, 1);
-	log_limited(&d->lim_store, "cannot commit to %s: %s (%s); will retry,"
-	    " keeping the counts in memory", d->db, store_strerror(rc),
-	    store_detail(d->st));
-	return -1;
-}
-
-/* Recreate the database if it was deleted under us. */
-static void
-check_db(struct daemon *d)
-{
-	int rc;
-
-	if (store_check(d->st) != STORE_EDELETED)
+	if (pidfile_made == NULL)
 		return;
-	log_warn("database %s was deleted; recreating it with the counts "
-	    "carried over", d->db);
-	if ((rc = store_recreate(d->st)) != STORE_OK) {
-		store_add(d->st, KEY_SELF_ERRORS, SPAN_NULL, 1);
-		log_limited(&d->lim_store, "cannot recreate %s: %s (%s)",
-		    d->db, store_strerror(rc), store_detail(d->st));
-		return;
-	}
-	store_add(d->st, KEY_SELF_DB_RECREATED, SPAN_NULL, 1);
-	(void)commit(d);
+	/* After dropping privileges the directory may not allow it: empty it. */
+	if (unlink(pidfile_made) < 0 && pidfile_fd >= 0)
+		(void)ftruncate(pidfile_fd, 0);
+	pidfile_made = NULL;
 }
+
+/* A start-up failure: say why (to the log and the waiting parent), clean up, exit 1. */
+static void
+die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 static void
-count_line(struct daemon *d, const char *line, size_t len,
-    const struct pflog_opts *popts, const struct classify_opts *copts)
+die(const char *fmt, ...)
 {
-	struct classify_result r;
-	enum pflog_kind k;
-	size_t i;
+	char msg[1024];
+	va_list ap;
 
-	d->t.lines++;
-	k = classify_line(line, len, popts, copts, &r);
-	if (k == PFLOG_MALFORMED) {
-		d->t.malformed++;
-		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_err("%s", msg);
+	pidfile_remove();	/* before the parent hears of it and exits */
+	if (startup_fd >= 0) {
+		(void)write(startup_fd, msg, strlen(msg));
+		close(startup_fd);
+		startup_fd = -1;
 	}
-	if (k != PFLOG_POSTFIX)
-		return;
-	d->t.postfix++;
-	for (i = 0; i < r.n; i++)
-		store_add(d->st, r.inc[i].key, r.inc[i].transport, 1);
-	if (r.n > 0)
-		d->t.counted++;
-	if (r.excluded)
-		d->t.excluded++;
-	if (r.unparsed) {
-		char esc[256];
-
-		d->t.unparsed++;
-		log_limited(&d->lim_unparsed, "Postfix line not understood: %s",
-		    log_escape(esc, sizeof(esc), line, len));
-	}
+	exit(CLI_EXIT_FAIL);
 }
-
-/* Report start-up to the waiting parent (daemon mode). */
-static int startup_fd = -1;
 
 static void
 startup_done(void)
@@ -231,35 +167,54 @@ startup_done(void)
 	}
 }
 
+/*
+ * Become a daemon. The parent waits for the child's word: a NUL byte when
+ * it is running, else the text of why it is not, which it prints.
+ */
 static void
 daemonize(void)
 {
+	char buf[1024];
 	int pfd[2], nul;
+	size_t got = 0;
+	ssize_t n;
 	pid_t pid;
-	char c;
 
-	if (pipe(pfd) < 0)
-		log_fatal("pipe: %s", strerror(errno));
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		die("pipe: %s", strerror(errno));
 	if ((pid = fork()) < 0)
-		log_fatal("fork: %s", strerror(errno));
+		die("fork: %s", strerror(errno));
 	if (pid > 0) {
 		close(pfd[1]);
-		if (read(pfd[0], &c, 1) == 1)
-			_exit(0);
-		fprintf(stderr, "postfix-statsd: start-up failed; see the "
-		    "system log (facility daemon)\n");
-		_exit(1);
+		while (got < sizeof(buf) - 1 && (n = read(pfd[0], buf + got,
+		    sizeof(buf) - 1 - got)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got > 0 && buf[0] == '\0')
+			_exit(CLI_EXIT_OK);
+		buf[got] = '\0';
+		if (got > 0)
+			fprintf(stderr, "%s: %s\n", prog.name, buf);
+		else
+			fprintf(stderr, "%s: start-up failed without saying "
+			    "why; see the system log (facility daemon)\n",
+			    prog.name);
+		_exit(CLI_EXIT_FAIL);
 	}
 	close(pfd[0]);
+	startup_fd = pfd[1];
 	if (setsid() < 0)
-		log_fatal("setsid: %s", strerror(errno));
+		die("setsid: %s", strerror(errno));
 	if ((pid = fork()) < 0)
-		log_fatal("fork: %s", strerror(errno));
+		die("fork: %s", strerror(errno));
 	if (pid > 0)
 		_exit(0);
-	startup_fd = pfd[1];
 	if (chdir("/") < 0)
-		log_fatal("chdir /: %s", strerror(errno));
+		die("chdir /: %s", strerror(errno));
 	if ((nul = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(nul, STDIN_FILENO);
 		dup2(nul, STDOUT_FILENO);
@@ -269,158 +224,412 @@ daemonize(void)
 	}
 }
 
-static int
+static void
 write_pidfile(const char *path)
 {
 	char buf[32];
 	int fd, n;
 
 	if ((fd = safefile_open(path, O_WRONLY | O_CREAT, 0644)) < 0)
-		log_fatal("pidfile %s: %s", path, strerror(errno));
+		die("pidfile %s: %s", path, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-		log_fatal("pidfile %s is locked: another postfix-statsd is "
-		    "running", path);
+		die("pidfile %s is locked: another postfix-statsd is running",
+		    path);
+	pidfile_made = path;
+	pidfile_fd = fd;
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)n) != n)
-		log_fatal("pidfile %s: %s", path, strerror(errno));
-	return fd;
+		die("pidfile %s: %s", path, strerror(errno));
 }
 
+/*
+ * Postfix's maillog_file (`postconf -h maillog_file`), in BUF, or NULL when
+ * it is not set or postconf cannot tell. No shell; bounded in time and size.
+ */
+static const char *
+postconf_maillog(char *buf, size_t len)
+{
+	static char *const argv[] = { "postconf", "-h", "maillog_file", NULL };
+	struct pollfd pfd;
+	size_t got = 0;
+	int p[2], st, nul, ok = 1;
+	struct timespec t0, t;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return NULL;
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		dup2(p[1], STDOUT_FILENO);
+		if ((nul = open("/dev/null", O_RDWR)) >= 0) {
+			dup2(nul, STDIN_FILENO);
+			dup2(nul, STDERR_FILENO);
+		}
+		if (access("/usr/sbin/postconf", X_OK) == 0)
+			execv("/usr/sbin/postconf", argv);
+		execvp("postconf", argv);
+		_exit(127);
+	}
+	close(p[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		long ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = POSTCONF_MS - ((t.tv_sec - t0.tv_sec) * 1000
+		    + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		pfd.fd = p[0];
+		pfd.events = POLLIN;
+		if (ms <= 0 || (n = poll(&pfd, 1, (int)ms)) == 0) {
+			ok = 0;		/* too slow */
+			break;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (n = read(p[0], buf + got, len - 1 - got)) < 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			ok = 0;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got >= len - 1) {
+			ok = 0;		/* no path is that long */
+			break;
+		}
+	}
+	close(p[0]);
+	if (!ok)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!ok || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return NULL;
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == ' '
+	    || buf[got - 1] == '\t'))
+		got--;
+	buf[got] = '\0';
+	/* An absolute path of printable characters; not /dev/stdout. */
+	if (got == 0 || buf[0] != '/' || strncmp(buf, "/dev/", 5) == 0)
+		return NULL;
+	for (n = 0; (size_t)n < got; n++)
+		if ((unsigned char)buf[n] < 0x21 || buf[n] == 0x7f)
+			return NULL;
+	return buf;
+}
+
+/* The log when -l is not given (SPEC 1.1); NULL: the journal. */
 static const char *
 default_log(void)
 {
 	static const char *const logs[] = {
 		"/var/log/maillog", "/var/log/mail.log", NULL
 	};
+	static char pc[1024];
+	const char *p;
 	int i;
 
+	if ((p = postconf_maillog(pc, sizeof(pc))) != NULL)
+		return p;
 	for (i = 0; logs[i] != NULL; i++)
 		if (access(logs[i], F_OK) == 0)
 			return logs[i];
 	return NULL;
 }
 
-int
-main(int argc, char **argv)
+static void
+notify(int level, const char *msg, void *arg)
+{
+	(void)arg;
+	if (level <= LOG_ERR)
+		log_err("%s", msg);
+	else if (level <= LOG_WARNING)
+		log_warn("%s", msg);
+	else
+		log_info("%s", msg);
+}
+
+static const char *
+source_text(int rc)
+{
+	switch (rc) {
+	case SOURCE_ENOENT:
+		return "no such file or directory";
+	case SOURCE_EACCES:
+		return "permission denied";
+	case SOURCE_EOTHER:
+		return "the position belongs to another kind of source";
+	case SOURCE_EBADPOS:
+		return "the saved position is damaged";
+	case SRC_NOJOURNAL:
+		return "the journal source is not wired into this build yet";
+	default:
+		return "read error";
+	}
+}
+
+/* The kind of source that made a saved position. */
+static const char *
+pos_kind(const unsigned char *pos, size_t len)
+{
+	if (source_pos_is(pos, len, SOURCE_TAG_JOURNAL))
+		return "journal";
+	if (source_pos_is(pos, len, SOURCE_TAG_FILE)
+	    || source_pos_is(pos, len, SOURCE_TAG_FILE_V0))
+		return "file";
+	return "unknown";
+}
+
+/*
+ * THE SOURCE CALL SITE: the one place a source is opened (twice at most:
+ * again without a position when the saved one is another source's).
+ * FLAGS are SOURCE_FROM_START and SOURCE_ONCE.
+ */
+static int
+open_source(struct source **sp, const struct opts *o, int flags,
+    const unsigned char *pos, size_t poslen)
+{
+	struct filesrc_opts fo;
+
+	if (o->journal) {
+		/*
+		 * JOURNAL: the coordinator wires the journal source here:
+		 * return journal_open(sp, <o->journal_dir, flags>, pos,
+		 *     poslen, notify, NULL);
+		 */
+		(void)o->journal_dir;
+		*sp = NULL;
+		return SRC_NOJOURNAL;
+	}
+	fo.path = o->logpath;
+	fo.rotated_dir = o->rotated_dir;
+	fo.flags = flags;
+	/* FILESRC: filesrc_open() takes the same arguments. */
+	return followsrc_open(sp, &fo, pos, poslen, notify, NULL);
+}
+
+static void
+parse(struct opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "once", no_argument, NULL, 'O' },
 		{ "from-start", no_argument, NULL, 'S' },
+		{ "rotated-dir", required_argument, NULL, 'R' },
+		{ "journal", no_argument, NULL, 'J' },
+		{ "journal-dir", required_argument, NULL, 'D' },
 		{ "map-size", required_argument, NULL, 'M' },
 		{ "exclude-hop", required_argument, NULL, 'x' },
 		{ "syslog-name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct span names[MAX_NAMES], hops[MAX_HOPS];
-	struct pflog_opts popts = { names, 0 };
-	struct classify_opts copts = { 0, hops, 0 };
-	const char *logpath = NULL, *db, *pidfile = NULL, *user = NULL;
-	int foreground = 0, once = 0, from_start = 0, ch, rc;
-	size_t mapsize = 0;
-	uid_t uid = 0;
-	gid_t gid = 0;
-	struct daemon d;
-	struct store_pos saved;
-	int have_saved, from_stdin;
-	struct sigaction sa;
+	unsigned long ul;
 	char *end;
+	int ch;
 
-	memset(&d, 0, sizeof(d));
-	db = getenv("POSTFIX_STATS_DB");
-	if (db == NULL || *db == '\0')
-		db = DEFAULT_DB;
-	while ((ch = getopt_long(argc, argv, "fl:d:p:u:n:x:h", longopts,
+	memset(o, 0, sizeof(*o));
+	o->popts.names = o->names;
+	o->copts.exclude = o->hops;
+	o->queue_secs = 60;
+	o->db = getenv("POSTFIX_STATS_DB");
+	if (o->db == NULL || *o->db == '\0')
+		o->db = DEFAULT_DB;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":fl:d:p:u:q:n:x:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
-			foreground = 1;
+			o->foreground = 1;
 			break;
 		case 'l':
-			logpath = optarg;
+			if (*optarg == '\0')
+				cli_usage(&prog, "-l needs a file name");
+			o->logpath = optarg;
 			break;
 		case 'd':
-			db = optarg;
+			o->db = optarg;
 			break;
 		case 'p':
-			pidfile = optarg;
+			o->pidfile = optarg;
 			break;
 		case 'u':
-			user = optarg;
+			o->user = optarg;
+			break;
+		case 'q':
+			errno = 0;
+			ul = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0'
+			    || errno != 0 || ul > 86400)
+				cli_usage(&prog, "-q takes a number of seconds "
+				    "from 0 to 86400, not %.64s", optarg);
+			o->queue_secs = (unsigned)ul;
 			break;
 		case 'O':
-			once = 1;
+			o->once = 1;
 			break;
 		case 'S':
-			from_start = 1;
+			o->from_start = 1;
+			break;
+		case 'R':
+			if (*optarg == '\0')
+				cli_usage(&prog, "--rotated-dir needs a "
+				    "directory");
+			o->rotated_dir = optarg;
+			break;
+		case 'J':
+			o->journal = 1;
+			break;
+		case 'D':
+			if (*optarg == '\0')
+				cli_usage(&prog, "--journal-dir needs a "
+				    "directory");
+			o->journal = 1;
+			o->journal_dir = optarg;
 			break;
 		case 'M':
-			mapsize = strtoul(optarg, &end, 10);
-			if (*end != '\0' || mapsize < 65536) {
-				fprintf(stderr, "postfix-statsd: --map-size "
-				    "takes a number of bytes >= 65536\n");
-				exit(2);
-			}
+			errno = 0;
+			ul = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0'
+			    || errno != 0 || ul < 65536)
+				cli_usage(&prog, "--map-size takes a number of "
+				    "bytes >= 65536, not %.64s", optarg);
+			o->mapsize = ul;
 			break;
 		case 'n':
-			if (popts.nnames >= MAX_NAMES || *optarg == '\0')
-				usage();
-			names[popts.nnames++] = span_make(optarg,
+			if (*optarg == '\0')
+				cli_usage(&prog, "-n needs a syslog name");
+			if (o->popts.nnames >= MAX_NAMES)
+				cli_usage(&prog, "at most %d -n options",
+				    MAX_NAMES);
+			o->names[o->popts.nnames++] = span_make(optarg,
 			    strlen(optarg));
 			break;
 		case 'x':
-			if (strcmp(optarg, "loopback") == 0)
-				copts.exclude_loopback = 1;
-			else if (copts.nexclude >= MAX_HOPS || *optarg == '\0')
-				usage();
-			else
-				hops[copts.nexclude++] = span_make(optarg,
-				    strlen(optarg));
+			if (strcmp(optarg, "loopback") == 0) {
+				o->copts.exclude_loopback = 1;
+				break;
+			}
+			if (*optarg == '\0')
+				cli_usage(&prog, "-x needs a host");
+			if (o->copts.nexclude >= MAX_HOPS)
+				cli_usage(&prog, "at most %d -x options",
+				    MAX_HOPS);
+			o->hops[o->copts.nexclude++] = span_make(optarg,
+			    strlen(optarg));
 			break;
+		case 'h':
+			cli_help(&prog);
+		case 'V':
+			cli_version(&prog);
 		default:
-			usage();
+			cli_getopt_error(&prog, ch, argv);
 		}
 	}
 	if (optind != argc)
-		usage();
-	if (logpath == NULL && (logpath = default_log()) == NULL) {
-		fprintf(stderr, "postfix-statsd: neither /var/log/maillog nor "
-		    "/var/log/mail.log exists; name the log with -l\n");
-		exit(1);
-	}
-	if (user != NULL && privs_lookup(user, &uid, &gid) < 0) {
-		fprintf(stderr, "postfix-statsd: unknown user %s\n", user);
-		exit(1);
+		cli_usage(&prog, "unexpected argument %.64s", argv[optind]);
+	if (o->journal && o->logpath != NULL)
+		cli_usage(&prog, "-l and --journal/--journal-dir exclude each "
+		    "other");
+	if (o->journal && o->rotated_dir != NULL)
+		cli_usage(&prog, "--rotated-dir is for a log file, not the "
+		    "journal");
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned char pos[STORE_POS_MAX];
+	size_t poslen = sizeof(pos);
+	struct pollfd extra[PUMP_EXTRA_MAX];
+	size_t nextra = 0;
+	struct pump_opts po;
+	struct pump *pump;
+	struct source *src;
+	struct store *st;
+	struct sigaction sa;
+	struct opts o;
+	const char *what;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int flags, have, rc;
+
+	parse(&o, argc, argv);
+	if (o.logpath == NULL && !o.journal
+	    && (o.logpath = default_log()) == NULL)
+		o.journal = 1;		/* no mail log: the journal (SPEC 1.1) */
+	what = o.journal ? (o.journal_dir != NULL ? o.journal_dir
+	    : "the journal") : o.logpath;
+	if (o.user != NULL && privs_lookup(o.user, &uid, &gid) < 0) {
+		fprintf(stderr, "%s: unknown user %s\n", prog.name, o.user);
+		exit(CLI_EXIT_FAIL);
 	}
 	umask(022);
-	if (!foreground && !once) {
-		log_init("postfix-statsd", 0);
+	if (!o.foreground && !o.once) {
+		log_init(prog.name, 0);
 		daemonize();
-		if (pidfile == NULL)
-			pidfile = DEFAULT_PIDFILE;
+		if (o.pidfile == NULL)
+			o.pidfile = DEFAULT_PIDFILE;
 	} else {
-		log_init("postfix-statsd", 1);
+		log_init(prog.name, 1);
 	}
-	if (pidfile != NULL)
-		(void)write_pidfile(pidfile);
+	if (o.pidfile != NULL)
+		write_pidfile(o.pidfile);
 
-	if ((rc = store_open(&d.st, db, 0, mapsize)) != STORE_OK)
-		log_fatal("cannot open database %s: %s (%s)", db,
-		    store_strerror(rc), store_detail(d.st));
-	d.db = db;
-	if (user != NULL && geteuid() == 0
-	    && (rc = store_give(d.st, uid, gid)) != STORE_OK)
-		log_fatal("%s", store_detail(d.st));
-	from_stdin = strcmp(logpath, "-") == 0;
-	have_saved = !from_stdin
-	    && store_get_pos(d.st, &saved) == STORE_OK;
-	if ((rc = follow_open(&d.fw, logpath, have_saved ? &saved : NULL,
-	    from_start ? FOLLOW_FROM_START : 0, notify, NULL)) != 0)
-		log_fatal("cannot read log %s: %s", logpath,
-		    follow_strerror(rc));
-	if (user != NULL && privs_drop(user, uid, gid) < 0)
-		log_fatal("cannot drop privileges to %s: %s", user,
+	if ((rc = store_open(&st, o.db, 0, o.mapsize)) != STORE_OK) {
+		if (rc == STORE_ELOCKED)
+			die("%s", store_detail(st));
+		die("cannot open database %s: %s (%s)", o.db,
+		    store_strerror(rc), store_detail(st));
+	}
+	if (store_migrated(st))
+		log_info("database %s migrated from schema 1: counters kept, "
+		    "the read position carried over", o.db);
+	if (o.user != NULL && geteuid() == 0
+	    && (rc = store_give(st, uid, gid)) != STORE_OK)
+		die("%s", store_detail(st));
+
+	flags = (o.from_start ? SOURCE_FROM_START : 0)
+	    | (o.once ? SOURCE_ONCE : 0);
+	have = store_get_pos(st, pos, &poslen) == STORE_OK;
+	rc = open_source(&src, &o, flags, have ? pos : NULL,
+	    have ? poslen : 0);
+	if (rc == SOURCE_EOTHER || rc == SOURCE_EBADPOS) {
+		/* Never count the same events from two sources: begin at the end. */
+		if (rc == SOURCE_EOTHER)
+			log_warn("the saved position is the %s source's; "
+			    "starting %s at its end, as on a first start",
+			    pos_kind(pos, poslen), what);
+		else
+			log_warn("the saved position is damaged; starting %s "
+			    "at its end", what);
+		rc = open_source(&src, &o, flags & ~SOURCE_FROM_START, NULL, 0);
+	}
+	if (rc != SOURCE_OK)
+		die("cannot read %s: %s", what, source_text(rc));
+	if (o.user != NULL && privs_drop(o.user, uid, gid) < 0)
+		die("cannot drop privileges to %s: %s", o.user,
 		    strerror(errno));
+
+	memset(&po, 0, sizeof(po));
+	po.popts = &o.popts;
+	po.copts = &o.copts;
+	po.db = o.db;
+	if (pump_open(&pump, st, src, &po, notify, NULL) != 0)
+		die("out of memory");
+	/*
+	 * QUEUE: the queue sampler (-q, o.queue_secs; never with --once)
+	 * adds its descriptor to extra[nextra++] here and handles its
+	 * revents after pump_wait().
+	 */
+	(void)o.queue_secs;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -431,79 +640,32 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	if (!once)
-		log_info("following %s into %s", logpath, db);
+	if (!o.once)
+		log_info("following %s into %s", what, o.db);
 	startup_done();
 
-	d.last_commit = d.last_check = now_ms();
-	for (;;) {
-		const char *line;
-		size_t len;
-		unsigned batch = 0;
-		uint64_t t;
-
-		while ((rc = follow_next_line(d.fw, &line, &len)) == FOLLOW_LINE
-		    || rc == FOLLOW_LONG) {
-			if (rc == FOLLOW_LINE) {
-				count_line(&d, line, len, &popts, &copts);
-			} else {
-				d.t.lines++;
-				d.t.lng++;
-				log_limited(&d.lim_long, "skipped a line longer "
-				    "than %d bytes", PFLOG_LINE_MAX);
-			}
-			if ((++batch & 4095) == 0) {
-				if (got_term)
-					break;
-				t = now_ms();
-				if (t - d.last_commit >= COMMIT_MAX_MS
-				    && (!d.failing || t - d.last_fail
-				    >= RETRY_MS))
-					(void)commit(&d);
-			}
-		}
-		t = now_ms();
-		/* --once stops at the end of a file; a stream, at its end. */
-		if (got_term || rc == FOLLOW_EOF || (once && !from_stdin))
-			break;
-		if (t - d.last_check >= 1000) {
-			check_db(&d);
-			d.last_check = t;
-		}
+	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
-			log_info("SIGHUP: reopening %s", logpath);
-			follow_reopen(d.fw);
-			continue;
+			log_info("SIGHUP: reopening %s", what);
+			pump_reopen(pump);
 		}
-		/* Caught up: commit now unless we just did. */
-		if (d.failing) {
-			if (t - d.last_fail >= RETRY_MS)
-				(void)commit(&d);
-			follow_wait(d.fw, RETRY_MS);
-			continue;
-		}
-		if (store_pending(d.st) || d.t.lines) {
-			if (t - d.last_commit >= COMMIT_MIN_MS) {
-				(void)commit(&d);
-			} else {
-				follow_wait(d.fw, (int)(COMMIT_MIN_MS
-				    - (t - d.last_commit)));
-				continue;
-			}
-		}
-		follow_wait(d.fw, 1000);
+		if ((rc = pump_step(pump)) == PUMP_DONE)
+			break;
+		if (rc == PUMP_IDLE)
+			(void)pump_wait(pump, extra, nextra);
 	}
-	if (commit(&d) != 0 && store_pending(d.st)) {
+	rc = pump_finish(pump);
+	pump_close(pump);
+	source_close(src);
+	store_close(st);
+	pidfile_remove();
+	if (rc != STORE_OK) {
 		log_err("exiting with counts that could not be committed; "
 		    "they will be counted again from the saved position");
-		store_close(d.st);
-		follow_close(d.fw);
-		return 1;
+		return CLI_EXIT_FAIL;
 	}
-	if (!once)
+	if (!o.once)
 		log_info("exiting");
-	store_close(d.st);
-	follow_close(d.fw);
-	return 0;
+	return CLI_EXIT_OK;
 }

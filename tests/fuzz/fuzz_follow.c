@@ -151,7 +151,7 @@ expect(struct oracle *o, int rc, const char *line, size_t len)
 static void
 check_pos(struct follow *f, const struct oracle *o, size_t written)
 {
-	struct store_pos pos;
+	struct follow_pos pos;
 	size_t n = written < FP_MAX ? written : FP_MAX;
 
 	CHECK(follow_position(f, &pos) == 1);
@@ -164,7 +164,7 @@ check_pos(struct follow *f, const struct oracle *o, size_t written)
 static void
 restart(struct follow **fp)
 {
-	struct store_pos pos;
+	struct follow_pos pos;
 
 	CHECK(follow_position(*fp, &pos) == 1);
 	follow_close(*fp);

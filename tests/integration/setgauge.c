@@ -66,7 +66,7 @@ main(int argc, char **argv)
 		}
 		store_set(st, id, strtoull(eq + 1, NULL, 10));
 	}
-	if ((rc = store_commit(st, NULL)) != STORE_OK) {
+	if ((rc = store_commit(st, NULL, 0)) != STORE_OK) {
 		fprintf(stderr, "setgauge: commit: %s\n", store_strerror(rc));
 		return 1;
 	}

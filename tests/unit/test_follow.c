@@ -140,7 +140,7 @@ set_mtime(const char *p, int64_t sec)
 }
 
 static struct follow *
-open_ok(struct fx *fx, const struct store_pos *saved, int flags)
+open_ok(struct fx *fx, const struct follow_pos *saved, int flags)
 {
 	struct follow *f = NULL;
 	int rc = follow_open(&f, fx->log, saved, flags, notify, fx);
@@ -228,7 +228,7 @@ partial_last_line_waits_for_its_newline(void **state)
 {
 	struct fx *fx = *state;
 	struct follow *f;
-	struct store_pos pos;
+	struct follow_pos pos;
 
 	create(fx->log, "a\nb\npar");
 	f = open_ok(fx, NULL, FOLLOW_FROM_START);
@@ -460,7 +460,7 @@ saved_position_wins_and_resumes_exactly(void **state)
 {
 	struct fx *fx = *state;
 	struct follow *f;
-	struct store_pos pos;
+	struct follow_pos pos;
 	struct stat sb;
 
 	create(fx->log, "1\n2\n3\n");
@@ -493,7 +493,7 @@ rename_rotation_reads_both_files_exactly_once(void **state)
 	const char *old = path(fx, "mail.log.1");
 	struct follow *f;
 	struct follow_stats st;
-	struct store_pos pos;
+	struct follow_pos pos;
 	struct stat sb;
 
 	create(fx->log, "1\n2\n");
@@ -562,7 +562,7 @@ copytruncate_takes_unread_lines_from_the_copy(void **state)
 {
 	struct fx *fx = *state;
 	struct follow *f;
-	struct store_pos pos;
+	struct follow_pos pos;
 	struct follow_stats st;
 
 	create(fx->log, "1\n2\n");
@@ -584,7 +584,7 @@ copytruncate_with_longer_new_content_is_noticed(void **state)
 {
 	struct fx *fx = *state;
 	struct follow *f;
-	struct store_pos pos;
+	struct follow_pos pos;
 
 	create(fx->log, "1\n2\n");
 	f = open_ok(fx, NULL, FOLLOW_FROM_START);
@@ -618,11 +618,11 @@ copytruncate_right_after_reading_takes_lines_from_the_copy(void **state)
 
 /* ---- rotation while stopped ---- */
 
-static struct store_pos
+static struct follow_pos
 read_and_stop(struct fx *fx, const char *content, const char *want)
 {
 	struct follow *f;
-	struct store_pos pos;
+	struct follow_pos pos;
 
 	create(fx->log, content);
 	f = open_ok(fx, NULL, FOLLOW_FROM_START);
@@ -636,7 +636,7 @@ static void
 rotation_while_stopped_finishes_the_old_file(void **state)
 {
 	struct fx *fx = *state;
-	struct store_pos pos = read_and_stop(fx, "1\n2\n", "1|2|");
+	struct follow_pos pos = read_and_stop(fx, "1\n2\n", "1|2|");
 	struct follow *f;
 	struct follow_stats st;
 
@@ -655,7 +655,7 @@ static void
 two_rotations_while_stopped_read_all_three_files(void **state)
 {
 	struct fx *fx = *state;
-	struct store_pos pos = read_and_stop(fx, "1\n", "1|");
+	struct follow_pos pos = read_and_stop(fx, "1\n", "1|");
 	const char *l1 = path(fx, "mail.log.1"), *l2 = path(fx, "mail.log.2");
 	struct follow *f;
 
@@ -677,7 +677,7 @@ static void
 three_rotations_while_stopped_read_in_mtime_order(void **state)
 {
 	struct fx *fx = *state;
-	struct store_pos pos = read_and_stop(fx, "1\n", "1|");
+	struct follow_pos pos = read_and_stop(fx, "1\n", "1|");
 	const char *l1 = path(fx, "mail.log.1"), *l2 = path(fx, "mail.log.2");
 	const char *l3 = path(fx, "mail.log.3");
 	struct follow *f;
@@ -698,7 +698,7 @@ static void
 copytruncate_while_stopped_finishes_from_the_copy(void **state)
 {
 	struct fx *fx = *state;
-	struct store_pos pos = read_and_stop(fx, "1\n2\n", "1|2|");
+	struct follow_pos pos = read_and_stop(fx, "1\n2\n", "1|2|");
 	struct follow *f;
 	struct follow_stats st;
 
@@ -717,7 +717,7 @@ static void
 compressed_rotated_log_is_counted_lost(void **state)
 {
 	struct fx *fx = *state;
-	struct store_pos pos = read_and_stop(fx, "1\n", "1|");
+	struct follow_pos pos = read_and_stop(fx, "1\n", "1|");
 	const char *l1 = path(fx, "mail.log.1"), *gz = path(fx,
 	    "mail.log.1.gz");
 	struct follow *f;
@@ -742,7 +742,7 @@ static void
 compressed_older_log_is_lost_newer_plain_one_is_read(void **state)
 {
 	struct fx *fx = *state;
-	struct store_pos pos = read_and_stop(fx, "1\n", "1|");
+	struct follow_pos pos = read_and_stop(fx, "1\n", "1|");
 	const char *l1 = path(fx, "mail.log.1");
 	const char *gz = path(fx, "mail.log.2.gz");
 	struct follow *f;
@@ -768,7 +768,7 @@ standard_input_is_read_to_its_end(void **state)
 {
 	int p[2], saved = dup(STDIN_FILENO);
 	struct follow *f = NULL;
-	struct store_pos pos;
+	struct follow_pos pos;
 
 	(void)state;
 	assert_true(saved >= 0);

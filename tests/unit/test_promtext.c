@@ -293,7 +293,7 @@ a_real_store_renders_every_counter_and_no_unset_gauge(void **state)
 	store_add(st, KEY_SENT_SMTP, span_make("", 0), 3);
 	store_add(st, KEY_SENT_DYNAMIC, span_make("legal", 5), 2);
 	store_set(st, KEY_SELF_HEARTBEAT, 1700000000);
-	assert_int_equal(store_commit(st, NULL), STORE_OK);
+	assert_int_equal(store_commit(st, NULL, 0), STORE_OK);
 	store_close(st);
 
 	assert_int_equal(store_open(&st, db, STORE_RDONLY, 0), STORE_OK);
