@@ -7,7 +7,8 @@
  *	The database is an LMDB environment in a directory (data.mdb,
  *	lock.mdb) with two named databases: "counters" (key "category:name",
  *	value a little-endian uint64) and "meta" ("schema" = "1", "pos" = the
- *	follower's position).
+ *	follower's file position, or "jpos" = the journal source's position,
+ *	opaque bytes; committing one removes the other).
  *
  *	The writer collects increments in memory (store_add) and writes them
  *	with the position in one transaction (store_commit): counters and
@@ -49,6 +50,7 @@
 
 #define STORE_SCHEMA	"1"
 #define STORE_POS_SIZE	60
+#define STORE_VAL_MAX	512	/* the largest meta value (a journal position) */
 
 struct store_dyn {
 	char		name[KEYS_TRANSPORT_MAX + 1];
@@ -60,7 +62,7 @@ struct store_dyn {
 struct store_rec {
 	char		 key[KEYS_NAME_MAX + 1];
 	size_t		 klen;
-	unsigned char	 val[STORE_POS_SIZE];
+	unsigned char	 val[STORE_VAL_MAX];
 	size_t		 vlen;
 	int		 meta;
 };
@@ -464,12 +466,18 @@ bump(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t delta)
 	return put_val(txn, dbi, key, len, old + delta);
 }
 
-int
-store_commit(struct store *st, const struct store_pos *pos)
+/*
+ * Commit the pending increments and, when DATA is not NULL, DATA (LEN bytes)
+ * as meta KEY, removing meta OTHER: the file position ("pos") and the
+ * journal's ("jpos") replace each other, so that only the source that ran
+ * last has a position.
+ */
+static int
+commit_txn(struct store *st, const char *key, const void *data, size_t dlen,
+    const char *other)
 {
 	MDB_txn *txn;
 	MDB_val k, v;
-	unsigned char pb[STORE_POS_SIZE];
 	char name[KEYS_NAME_MAX + 1];
 	size_t i;
 	int rc;
@@ -502,13 +510,17 @@ store_commit(struct store *st, const struct store_pos *pos)
 		    st->dyn[i].delta)) != 0)
 			goto fail;
 	}
-	if (pos != NULL) {
-		pos_encode(pb, pos);
-		k.mv_data = (void *)"pos";
-		k.mv_size = 3;
-		v.mv_data = pb;
-		v.mv_size = sizeof(pb);
+	if (data != NULL) {
+		k.mv_data = (void *)key;
+		k.mv_size = strlen(key);
+		v.mv_data = (void *)data;
+		v.mv_size = dlen;
 		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0)
+			goto fail;
+		k.mv_data = (void *)other;
+		k.mv_size = strlen(other);
+		if ((rc = mdb_del(txn, st->meta, &k, NULL)) != 0
+		    && rc != MDB_NOTFOUND)
 			goto fail;
 	}
 	if ((rc = mdb_txn_commit(txn)) != 0) {
@@ -525,6 +537,27 @@ fail:
 	mdb_txn_abort(txn);
 	st->delta[KEY_SELF_COMMITS]--;
 	return set_detail(st, rc, "mdb_put");
+}
+
+int
+store_commit(struct store *st, const struct store_pos *pos)
+{
+	unsigned char pb[STORE_POS_SIZE];
+
+	if (pos == NULL)
+		return commit_txn(st, NULL, NULL, 0, NULL);
+	pos_encode(pb, pos);
+	return commit_txn(st, "pos", pb, sizeof(pb), "jpos");
+}
+
+int
+store_commit_jpos(struct store *st, const unsigned char *pos, size_t len)
+{
+	if (len > STORE_VAL_MAX)
+		return STORE_EIO;
+	if (pos == NULL || len == 0)
+		return commit_txn(st, NULL, NULL, 0, NULL);
+	return commit_txn(st, "jpos", pos, len, "pos");
 }
 
 /*
@@ -635,6 +668,40 @@ store_get_pos(struct store *st, struct store_pos *pos)
 	struct get_arg a = { NULL, NULL, pos };
 
 	return with_snapshot(st, pos_fn, &a);
+}
+
+struct jpos_arg {
+	unsigned char	*buf;
+	size_t		 size, *len;
+};
+
+static int
+jpos_fn(struct store *st, MDB_txn *txn, void *varg)
+{
+	struct jpos_arg *a = varg;
+	MDB_val k, v;
+	int rc;
+
+	k.mv_data = (void *)"jpos";
+	k.mv_size = 4;
+	if ((rc = mdb_get(txn, st->meta, &k, &v)) == MDB_NOTFOUND)
+		return STORE_ENOTFOUND;
+	if (rc != 0)
+		return set_detail(st, rc, "mdb_get jpos");
+	if (v.mv_size > a->size)
+		return STORE_ESCHEMA;
+	memcpy(a->buf, v.mv_data, v.mv_size);
+	*a->len = v.mv_size;
+	return STORE_OK;
+}
+
+int
+store_get_jpos(struct store *st, unsigned char *buf, size_t size, size_t *len)
+{
+	struct jpos_arg a = { buf, size, len };
+
+	*len = 0;
+	return with_snapshot(st, jpos_fn, &a);
 }
 
 /* Entries of one snapshot, collected so that FN runs only on a good read. */
@@ -749,7 +816,7 @@ store_recreate(struct store *st)
 			    rc == 0 && n < max;
 			    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 				if (k.mv_size > KEYS_NAME_MAX
-				    || v.mv_size > STORE_POS_SIZE)
+				    || v.mv_size > STORE_VAL_MAX)
 					continue;
 				memcpy(r[n].key, k.mv_data, k.mv_size);
 				r[n].klen = k.mv_size;

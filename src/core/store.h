@@ -58,6 +58,11 @@ int	store_pending(const struct store *st);
 int	store_commit(struct store *st, const struct store_pos *pos);
 /* store_get_pos: the committed position. */
 int	store_get_pos(struct store *st, struct store_pos *pos);
+/* store_commit_jpos: like store_commit() with the journal's position (opaque bytes; replaces the file position). */
+int	store_commit_jpos(struct store *st, const unsigned char *pos, size_t len);
+/* store_get_jpos: the committed journal position into BUF (SIZE bytes); its length in *LEN. */
+int	store_get_jpos(struct store *st, unsigned char *buf, size_t size,
+	    size_t *len);
 
 /* store_get: the committed value of canonical KEY (0 and STORE_ENOTFOUND when never counted). */
 int	store_get(struct store *st, const char *key, uint64_t *val);

@@ -21,15 +21,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "classify.h"
 #include "follow.h"
+#include "journal.h"
 #include "keys.h"
 #include "log.h"
 #include "pflog.h"
@@ -64,8 +67,9 @@ on_hup(int sig)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: postfix-statsd [-f] [-l LOGFILE] [-d DB] "
-	    "[--once] [--from-start] [-p PIDFILE]\n"
+	fprintf(stderr, "usage: postfix-statsd [-f] [-l LOGFILE | --journal | "
+	    "--journal-dir DIR] [-d DB]\n"
+	    "                      [--once] [--from-start] [-p PIDFILE]\n"
 	    "                      [-u USER] [-n NAME] [-x HOP] "
 	    "[--map-size BYTES]\n");
 	exit(2);
@@ -96,12 +100,32 @@ struct tally {
 struct daemon {
 	struct store	*st;
 	struct follow	*fw;
+	struct source	*src;		/* the journal (fw is NULL then) */
 	const char	*db;
 	struct tally	 t;
 	uint64_t	 last_commit, last_fail, last_check;
 	int		 failing;
 	struct log_limit lim_unparsed, lim_long, lim_store;
 };
+
+/* The journal source's event counts, into their self: keys. */
+static void
+journal_flush_stats(struct daemon *d)
+{
+	struct source_stats ss;
+
+	source_stats(d->src, &ss);
+	if (ss.lost)
+		store_add(d->st, KEY_SELF_LOST, SPAN_NULL, ss.lost);
+	if (ss.errors)
+		store_add(d->st, KEY_SELF_ERRORS, SPAN_NULL, ss.errors);
+	if (ss.skipped)
+		store_add(d->st, KEY_SELF_JOURNAL_SKIPPED, SPAN_NULL,
+		    ss.skipped);
+	if (ss.log_dropped)
+		store_add(d->st, KEY_SELF_LOG_DROPPED, SPAN_NULL,
+		    ss.log_dropped);
+}
 
 static void
 flush_tally(struct daemon *d)
@@ -125,6 +149,10 @@ flush_tally(struct daemon *d)
 			store_add(d->st, map[i].key, SPAN_NULL, *v);
 	}
 	memset(&d->t, 0, sizeof(d->t));
+	if (d->src != NULL) {
+		journal_flush_stats(d);
+		return;
+	}
 	follow_stats(d->fw, &fs);
 	if (fs.rotations)
 		store_add(d->st, KEY_SELF_ROTATIONS, SPAN_NULL, fs.rotations);
@@ -147,8 +175,16 @@ commit(struct daemon *d)
 	flush_tally(d);
 	if (!store_pending(d->st))
 		return 0;
-	have = follow_position(d->fw, &pos);
-	rc = store_commit(d->st, have ? &pos : NULL);
+	if (d->src != NULL) {
+		unsigned char jp[SOURCE_POS_MAX];
+		size_t jl = 0;
+
+		(void)source_position(d->src, jp, &jl);
+		rc = store_commit_jpos(d->st, jp, jl);
+	} else {
+		have = follow_position(d->fw, &pos);
+		rc = store_commit(d->st, have ? &pos : NULL);
+	}
 	d->last_commit = now_ms();
 	if (rc == STORE_OK) {
 		if (d->failing)
@@ -286,6 +322,109 @@ write_pidfile(const char *path)
 	return fd;
 }
 
+static void
+jnotify(int level, const char *msg, void *arg)
+{
+	(void)arg;
+	if (level <= LOG_WARNING)
+		log_warn("%s", msg);
+	else
+		log_info("%s", msg);
+}
+
+/* Open the journal source, resuming from a journal position if one was saved. */
+static void
+journal_start(struct daemon *d, struct journal_opts *jo)
+{
+	unsigned char jp[SOURCE_POS_MAX];
+	struct store_pos fpos;
+	size_t jl = 0;
+	int rc;
+
+	if (store_get_jpos(d->st, jp, sizeof(jp), &jl) != STORE_OK) {
+		jl = 0;
+		if (store_get_pos(d->st, &fpos) == STORE_OK) {
+			log_info("the saved position is a log file's; starting "
+			    "the journal at its end, so that nothing is counted "
+			    "twice");
+			jo->flags &= ~SOURCE_FROM_START;
+		}
+	}
+	rc = journal_open(&d->src, jo, jl ? jp : NULL, jl, jnotify, NULL);
+	if (rc == SOURCE_EBADPOS) {
+		log_warn("the saved journal position is damaged; starting "
+		    "at the end of the journal");
+		jo->flags &= ~SOURCE_FROM_START;
+		rc = journal_open(&d->src, jo, NULL, 0, jnotify, NULL);
+	}
+	if (rc != 0)
+		log_fatal("cannot read the journal%s%s: %s",
+		    jo->dir ? " in " : "", jo->dir ? jo->dir : "",
+		    rc == SOURCE_EACCES ? "permission denied (the user needs "
+		    "group systemd-journal or adm)" : "cannot open it");
+}
+
+/* The follower's loop over the journal source (the pump will replace it). */
+static void
+journal_loop(struct daemon *d, const struct pflog_opts *popts,
+    const struct classify_opts *copts)
+{
+	static struct source_batch b;
+	struct pollfd pfd;
+	uint64_t t;
+	size_t i;
+	int rc, timeout;
+
+	for (;;) {
+		rc = source_next(d->src, &b);
+		for (i = 0; rc == SOURCE_OK && i < b.n; i++) {
+			if (!b.line[i].lng) {
+				count_line(d, b.line[i].p, b.line[i].len,
+				    popts, copts);
+				continue;
+			}
+			d->t.lines++;
+			d->t.lng++;
+			log_limited(&d->lim_long, "skipped a line longer "
+			    "than %d bytes", PFLOG_LINE_MAX);
+		}
+		t = now_ms();
+		if (got_term || rc == SOURCE_END)
+			break;
+		if (rc == SOURCE_OK) {
+			if (t - d->last_commit >= COMMIT_MAX_MS
+			    && (!d->failing || t - d->last_fail >= RETRY_MS))
+				(void)commit(d);
+			continue;
+		}
+		if (t - d->last_check >= 1000) {
+			check_db(d);
+			d->last_check = t;
+		}
+		if (got_hup) {
+			got_hup = 0;
+			log_info("SIGHUP: looking at the journal again");
+			source_reopen(d->src);
+			continue;
+		}
+		timeout = 1000;
+		if (d->failing) {
+			if (t - d->last_fail >= RETRY_MS)
+				(void)commit(d);
+		} else if (store_pending(d->st) || d->t.lines) {
+			if (t - d->last_commit >= COMMIT_MIN_MS)
+				(void)commit(d);
+			else
+				timeout = (int)(COMMIT_MIN_MS
+				    - (t - d->last_commit));
+		}
+		pfd.fd = source_pollfd(d->src, &timeout);
+		pfd.events = POLLIN;
+		(void)poll(&pfd, pfd.fd >= 0 ? 1 : 0, timeout);
+		source_woken(d->src);
+	}
+}
+
 static const char *
 default_log(void)
 {
@@ -309,6 +448,8 @@ main(int argc, char **argv)
 		{ "map-size", required_argument, NULL, 'M' },
 		{ "exclude-hop", required_argument, NULL, 'x' },
 		{ "syslog-name", required_argument, NULL, 'n' },
+		{ "journal", no_argument, NULL, 'J' },
+		{ "journal-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -317,6 +458,8 @@ main(int argc, char **argv)
 	struct classify_opts copts = { 0, hops, 0 };
 	const char *logpath = NULL, *db, *pidfile = NULL, *user = NULL;
 	int foreground = 0, once = 0, from_start = 0, ch, rc;
+	int use_journal = 0;
+	struct journal_opts jo = { NULL, names, 0, 0 };
 	size_t mapsize = 0;
 	uid_t uid = 0;
 	gid_t gid = 0;
@@ -354,6 +497,13 @@ main(int argc, char **argv)
 		case 'S':
 			from_start = 1;
 			break;
+		case 'J':
+			use_journal = 1;
+			break;
+		case 'D':
+			use_journal = 1;
+			jo.dir = optarg;
+			break;
 		case 'M':
 			mapsize = strtoul(optarg, &end, 10);
 			if (*end != '\0' || mapsize < 65536) {
@@ -383,11 +533,24 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (logpath == NULL && (logpath = default_log()) == NULL) {
-		fprintf(stderr, "postfix-statsd: neither /var/log/maillog nor "
-		    "/var/log/mail.log exists; name the log with -l\n");
-		exit(1);
+	if (use_journal && logpath != NULL) {
+		fprintf(stderr, "postfix-statsd: -l and --journal exclude each "
+		    "other\n");
+		exit(2);
 	}
+	/* SPEC 1.1: no log named and none of the usual ones: the journal. */
+	if (!use_journal && logpath == NULL
+	    && (logpath = default_log()) == NULL) {
+		if (!journal_present()) {
+			fprintf(stderr, "postfix-statsd: neither /var/log/maillog"
+			    " nor /var/log/mail.log exists, and there is no "
+			    "systemd journal; name the log with -l\n");
+			exit(1);
+		}
+		use_journal = 1;
+	}
+	if (use_journal)
+		logpath = jo.dir ? jo.dir : "the system journal";
 	if (user != NULL && privs_lookup(user, &uid, &gid) < 0) {
 		fprintf(stderr, "postfix-statsd: unknown user %s\n", user);
 		exit(1);
@@ -411,13 +574,31 @@ main(int argc, char **argv)
 	if (user != NULL && geteuid() == 0
 	    && (rc = store_give(d.st, uid, gid)) != STORE_OK)
 		log_fatal("%s", store_detail(d.st));
-	from_stdin = strcmp(logpath, "-") == 0;
-	have_saved = !from_stdin
+	from_stdin = !use_journal && strcmp(logpath, "-") == 0;
+	have_saved = !from_stdin && !use_journal
 	    && store_get_pos(d.st, &saved) == STORE_OK;
-	if ((rc = follow_open(&d.fw, logpath, have_saved ? &saved : NULL,
-	    from_start ? FOLLOW_FROM_START : 0, notify, NULL)) != 0)
-		log_fatal("cannot read log %s: %s", logpath,
-		    follow_strerror(rc));
+	if (use_journal) {
+		jo.nnames = popts.nnames;
+		jo.flags = (from_start ? SOURCE_FROM_START : 0)
+		    | (once ? SOURCE_ONCE : 0);
+		journal_start(&d, &jo);
+	} else {
+		unsigned char jp[SOURCE_POS_MAX];
+		size_t jl;
+
+		if (!have_saved && !from_stdin && store_get_jpos(d.st, jp,
+		    sizeof(jp), &jl) == STORE_OK) {
+			log_info("the saved position is the journal's; "
+			    "starting %s at its end, so that nothing is "
+			    "counted twice", logpath);
+			from_start = 0;
+		}
+		if ((rc = follow_open(&d.fw, logpath, have_saved ? &saved
+		    : NULL, from_start ? FOLLOW_FROM_START : 0, notify,
+		    NULL)) != 0)
+			log_fatal("cannot read log %s: %s", logpath,
+			    follow_strerror(rc));
+	}
 	if (user != NULL && privs_drop(user, uid, gid) < 0)
 		log_fatal("cannot drop privileges to %s: %s", user,
 		    strerror(errno));
@@ -436,7 +617,9 @@ main(int argc, char **argv)
 	startup_done();
 
 	d.last_commit = d.last_check = now_ms();
-	for (;;) {
+	if (d.src != NULL)
+		journal_loop(&d, &popts, &copts);
+	else for (;;) {
 		const char *line;
 		size_t len;
 		unsigned batch = 0;
@@ -499,11 +682,13 @@ main(int argc, char **argv)
 		    "they will be counted again from the saved position");
 		store_close(d.st);
 		follow_close(d.fw);
+		source_close(d.src);
 		return 1;
 	}
 	if (!once)
 		log_info("exiting");
 	store_close(d.st);
 	follow_close(d.fw);
+	source_close(d.src);
 	return 0;
 }
