@@ -101,6 +101,7 @@ struct daemon {
 	struct store	*st;
 	struct follow	*fw;
 	struct source	*src;		/* the journal (fw is NULL then) */
+	int		 switched;	/* the saved position was another source's */
 	const char	*db;
 	struct tally	 t;
 	uint64_t	 last_commit, last_fail, last_check;
@@ -173,8 +174,9 @@ commit(struct daemon *d)
 	int rc, have;
 
 	flush_tally(d);
-	if (!store_pending(d->st))
+	if (!store_pending(d->st) && !d->switched)
 		return 0;
+	d->switched = 0;
 	if (d->src != NULL) {
 		unsigned char jp[SOURCE_POS_MAX];
 		size_t jl = 0;
@@ -348,6 +350,7 @@ journal_start(struct daemon *d, struct journal_opts *jo)
 			    "the journal at its end, so that nothing is counted "
 			    "twice");
 			jo->flags &= ~SOURCE_FROM_START;
+			d->switched = 1;
 		}
 	}
 	rc = journal_open(&d->src, jo, jl ? jp : NULL, jl, jnotify, NULL);
@@ -592,6 +595,7 @@ main(int argc, char **argv)
 			    "starting %s at its end, so that nothing is "
 			    "counted twice", logpath);
 			from_start = 0;
+			d.switched = 1;
 		}
 		if ((rc = follow_open(&d.fw, logpath, have_saved ? &saved
 		    : NULL, from_start ? FOLLOW_FROM_START : 0, notify,
@@ -617,6 +621,8 @@ main(int argc, char **argv)
 	startup_done();
 
 	d.last_commit = d.last_check = now_ms();
+	if (d.switched)		/* the new source's position, at once */
+		(void)commit(&d);
 	if (d.src != NULL)
 		journal_loop(&d, &popts, &copts);
 	else for (;;) {
