@@ -101,7 +101,7 @@ struct daemon {
 	struct store	*st;
 	struct follow	*fw;
 	struct source	*src;		/* the journal (fw is NULL then) */
-	int		 switched;	/* the saved position was another source's */
+	int		 force_pos;	/* commit the position even without counts */
 	const char	*db;
 	struct tally	 t;
 	uint64_t	 last_commit, last_fail, last_check;
@@ -174,9 +174,9 @@ commit(struct daemon *d)
 	int rc, have;
 
 	flush_tally(d);
-	if (!store_pending(d->st) && !d->switched)
+	if (!store_pending(d->st) && !d->force_pos)
 		return 0;
-	d->switched = 0;
+	d->force_pos = 0;
 	if (d->src != NULL) {
 		unsigned char jp[SOURCE_POS_MAX];
 		size_t jl = 0;
@@ -350,7 +350,7 @@ journal_start(struct daemon *d, struct journal_opts *jo)
 			    "the journal at its end, so that nothing is counted "
 			    "twice");
 			jo->flags &= ~SOURCE_FROM_START;
-			d->switched = 1;
+			d->force_pos = 1;
 		}
 	}
 	rc = journal_open(&d->src, jo, jl ? jp : NULL, jl, jnotify, NULL);
@@ -595,7 +595,7 @@ main(int argc, char **argv)
 			    "starting %s at its end, so that nothing is "
 			    "counted twice", logpath);
 			from_start = 0;
-			d.switched = 1;
+			d.force_pos = 1;
 		}
 		if ((rc = follow_open(&d.fw, logpath, have_saved ? &saved
 		    : NULL, from_start ? FOLLOW_FROM_START : 0, notify,
@@ -621,7 +621,7 @@ main(int argc, char **argv)
 	startup_done();
 
 	d.last_commit = d.last_check = now_ms();
-	if (d.switched)		/* the new source's position, at once */
+	if (d.force_pos)		/* the new source's position, at once */
 		(void)commit(&d);
 	if (d.src != NULL)
 		journal_loop(&d, &popts, &copts);
@@ -683,6 +683,8 @@ main(int argc, char **argv)
 		}
 		follow_wait(d.fw, 1000);
 	}
+	if (d.src != NULL)	/* a first start at the tail keeps its place */
+		d.force_pos = 1;
 	if (commit(&d) != 0 && store_pending(d.st)) {
 		log_err("exiting with counts that could not be committed; "
 		    "they will be counted again from the saved position");
