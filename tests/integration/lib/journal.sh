@@ -11,8 +11,9 @@
 # jr_start ARGS           postfix-statsd -f -d $db ARGS in the background
 # jr_contract DB          the contract keys (no self: keys)
 # jr_same REF_DB DB       0 if the two databases' contract keys are equal
-# jr_dropped N [UNIT]     an export entry of journald's "Suppressed N
-#                         messages from UNIT" (stdout)
+# jr_dropped N UNIT SEQ  an export entry of journald's "Suppressed N
+#                         messages from UNIT" (stdout), numbered SEQ as
+#                         syslog2export.sh numbers entries
 JREMOTE=${JREMOTE:-/lib/systemd/systemd-journal-remote}
 jr_lib=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -68,8 +69,8 @@ jr_ref() {
 }
 
 jr_dropped() {
-	printf '__REALTIME_TIMESTAMP=1764547200000001\n'
-	printf '__MONOTONIC_TIMESTAMP=%s\n' "${3:-999999999}"
+	printf '__REALTIME_TIMESTAMP=%s\n' $((1764547200000000 + $3 * 1000))
+	printf '__MONOTONIC_TIMESTAMP=%s\n' "$3"
 	printf '_BOOT_ID=5e1fa0c4a1b34b5c8e7f0d2a3b4c5d6e\n'
 	printf '_HOSTNAME=mx1\n_TRANSPORT=driver\nSYSLOG_FACILITY=3\n'
 	printf 'SYSLOG_IDENTIFIER=systemd-journald\n'

@@ -64,7 +64,7 @@ BEGIN {
 		next
 	}
 	msg = substr(rest, RLENGTH + 1)
-	printf "__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n", \
+	printf "__REALTIME_TIMESTAMP=%.0f\n__MONOTONIC_TIMESTAMP=%.0f\n", \
 	    1764547200000000 + n * 1000, n
 	printf "_BOOT_ID=5e1fa0c4a1b34b5c8e7f0d2a3b4c5d6e\n"
 	printf "_HOSTNAME=%s\n_TRANSPORT=syslog\nSYSLOG_FACILITY=2\n", host
