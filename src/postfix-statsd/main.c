@@ -40,6 +40,7 @@
 #include "classify.h"
 #include "cli.h"
 #include "followsrc.h"
+#include "journal.h"
 #include "keys.h"
 #include "log.h"
 #include "pflog.h"
@@ -51,10 +52,11 @@
 
 #define DEFAULT_DB	"/var/lib/postfix-stats"
 #define DEFAULT_PIDFILE	"/run/postfix-statsd.pid"
+/* With no mail log and no journal: the log rsyslog will write, waited for. */
+#define DEFAULT_LOG	"/var/log/mail.log"
 #define MAX_NAMES	16
 #define MAX_HOPS	32
 #define POSTCONF_MS	5000	/* the longest postconf may take */
-#define SRC_NOJOURNAL	(-100)	/* open_source(): no journal source yet */
 
 static const struct cli_prog prog = {
 	"postfix-statsd",
@@ -368,8 +370,6 @@ source_text(int rc)
 		return "the position belongs to another kind of source";
 	case SOURCE_EBADPOS:
 		return "the saved position is damaged";
-	case SRC_NOJOURNAL:
-		return "the journal source is not wired into this build yet";
 	default:
 		return "read error";
 	}
@@ -399,14 +399,13 @@ open_source(struct source **sp, const struct opts *o, int flags,
 	struct filesrc_opts fo;
 
 	if (o->journal) {
-		/*
-		 * JOURNAL: the coordinator wires the journal source here:
-		 * return journal_open(sp, <o->journal_dir, flags>, pos,
-		 *     poslen, notify, NULL);
-		 */
-		(void)o->journal_dir;
-		*sp = NULL;
-		return SRC_NOJOURNAL;
+		struct journal_opts jo;
+
+		jo.dir = o->journal_dir;
+		jo.names = o->popts.names;
+		jo.nnames = o->popts.nnames;
+		jo.flags = flags;
+		return journal_open(sp, &jo, pos, poslen, notify, NULL);
 	}
 	fo.path = o->logpath;
 	fo.rotated_dir = o->rotated_dir;
@@ -563,8 +562,12 @@ main(int argc, char **argv)
 
 	parse(&o, argc, argv);
 	if (o.logpath == NULL && !o.journal
-	    && (o.logpath = default_log()) == NULL)
-		o.journal = 1;		/* no mail log: the journal (SPEC 1.1) */
+	    && (o.logpath = default_log()) == NULL) {
+		if (journal_present())
+			o.journal = 1;	/* no mail log: the journal (SPEC 1.1) */
+		else
+			o.logpath = DEFAULT_LOG;	/* none yet: wait for it */
+	}
 	what = o.journal ? (o.journal_dir != NULL ? o.journal_dir
 	    : "the journal") : o.logpath;
 	if (o.user != NULL && privs_lookup(o.user, &uid, &gid) < 0) {

@@ -210,6 +210,8 @@ for ((i = 1; i < ${#argv[@]}; i++)); do
     [ "$a" = "$unit_db" ] && a=$state
     run_argv+=("$a")
 done
+# Without -l the unit reads what the system has (SPEC 1.1); here: this log.
+[ -n "$unit_log" ] || run_argv+=(-l "$log")
 if as_service "${run_argv[@]}" --once --from-start 2>"$work/once.err"; then
     if [ "$(counts "$state")" = "$(counts "$work/scratch1")" ]; then
         ok "ExecStart --once --from-start as postfix-stats (+adm, no privileges): exit 0, counts right"
