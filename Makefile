@@ -15,13 +15,15 @@ WARN	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 WARN_TRUNC ?= -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Isrc/util -Isrc/core
 LDLIBS_LMDB = -llmdb
+LDLIBS_JSON = -ljson-c
 VERSION	:= $(shell cat VERSION)
 PREFIX	?= /usr/local
 BUILD	?= build
 
 UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
-	   src/core/store.c src/core/follow.c src/core/view.c
+	   src/core/store.c src/core/follow.c src/core/view.c \
+	   src/core/qsample.c
 # The pure part: what the parser fuzzer and most unit tests need.
 PURE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c
 
@@ -48,14 +50,14 @@ $(LIB): $(CORE_OBJ) $(UTIL_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/postfix-statsd: $(BUILD)/obj/postfix-statsd/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB) $(LDLIBS_JSON)
 
 $(BUILD)/postfix-stats-get: $(BUILD)/obj/postfix-stats-get/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(LIB) -lcmocka $(LDLIBS_LMDB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(LIB) -lcmocka $(LDLIBS_LMDB) $(LDLIBS_JSON)
 
 unit: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t || fail=1; done; \
