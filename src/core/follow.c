@@ -771,6 +771,42 @@ follow_wait(struct follow *f, int timeout_ms)
 	f->check_now = 1;
 }
 
+/*
+ * The wait of follow_wait(), also woken by EXTRA_FD (the queue sampler's
+ * pipe); kept apart from it so that the file source can take it over.
+ */
+int
+follow_wait_fd(struct follow *f, int timeout_ms, int extra_fd)
+{
+	struct pollfd pfd[2];
+	nfds_t n = 0;
+	char ev[4096];
+	int rc;
+
+	if (extra_fd < 0) {
+		follow_wait(f, timeout_ms);
+		return 0;
+	}
+	if (!f->stdin_mode && timeout_ms > POLL_MS)
+		timeout_ms = POLL_MS;
+	if (!f->stdin_mode && f->drain && timeout_ms > DRAIN_POLL_MS)
+		timeout_ms = DRAIN_POLL_MS;
+	pfd[n].fd = extra_fd;
+	pfd[n++].events = POLLIN;
+	if (f->stdin_mode || f->ino_fd >= 0) {
+		pfd[n].fd = f->stdin_mode ? STDIN_FILENO : f->ino_fd;
+		pfd[n++].events = POLLIN;
+	}
+	rc = poll(pfd, n, timeout_ms);
+	if (!f->stdin_mode) {
+		if (n == 2 && rc > 0 && pfd[1].revents != 0)
+			while (read(f->ino_fd, ev, sizeof(ev)) > 0)
+				;
+		f->check_now = 1;
+	}
+	return rc > 0 && pfd[0].revents != 0;
+}
+
 int
 follow_position(struct follow *f, struct store_pos *pos)
 {

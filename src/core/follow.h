@@ -41,6 +41,8 @@ void	follow_close(struct follow *f);
 int	follow_next_line(struct follow *f, const char **line, size_t *len);
 /* follow_wait: sleep until the log may have changed, at most TIMEOUT_MS. */
 void	follow_wait(struct follow *f, int timeout_ms);
+/* follow_wait_fd: the same, also woken when EXTRA_FD (-1: none) is readable; 1 if it is. */
+int	follow_wait_fd(struct follow *f, int timeout_ms, int extra_fd);
 /* follow_position: where to resume after the lines returned so far; 0 if there is no position (stdin). */
 int	follow_position(struct follow *f, struct store_pos *pos);
 /* follow_reopen: check the log path now, as after SIGHUP. */

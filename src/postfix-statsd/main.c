@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	postfix-statsd [-f] [-l LOGFILE] [-d DB] [--once] [--from-start]
  *	    [-p PIDFILE] [-u USER] [-n NAME] [-x HOP] [--map-size BYTES]
+ *	    [-q SECONDS] [--postqueue-config DIR] [--postqueue PATH]
  * DESCRIPTION
  *	Follows the mail log (follow), parses and classifies each line
  *	(pflog, classify) and commits the counters with the read position
@@ -34,6 +35,7 @@
 #include "log.h"
 #include "pflog.h"
 #include "privs.h"
+#include "qsample.h"
 #include "safefile.h"
 #include "store.h"
 
@@ -67,7 +69,9 @@ usage(void)
 	fprintf(stderr, "usage: postfix-statsd [-f] [-l LOGFILE] [-d DB] "
 	    "[--once] [--from-start] [-p PIDFILE]\n"
 	    "                      [-u USER] [-n NAME] [-x HOP] "
-	    "[--map-size BYTES]\n");
+	    "[--map-size BYTES]\n"
+	    "                      [-q SECONDS] [--postqueue-config DIR] "
+	    "[--postqueue PATH]\n");
 	exit(2);
 }
 
@@ -100,7 +104,9 @@ struct daemon {
 	struct tally	 t;
 	uint64_t	 last_commit, last_fail, last_check;
 	int		 failing;
-	struct log_limit lim_unparsed, lim_long, lim_store;
+	struct log_limit lim_unparsed, lim_long, lim_store, lim_queue;
+	struct qsample	*qs;		/* NULL: queue sampling off */
+	int		 queue_failing;
 };
 
 static void
@@ -218,6 +224,74 @@ count_line(struct daemon *d, const char *line, size_t len,
 	}
 }
 
+/* A finished queue sample: gauges and self:queue_sampled, or an error. */
+static void
+queue_done(struct daemon *d)
+{
+	static const int gauge[QSAMPLE_NQUEUES] = {
+		[QSAMPLE_ACTIVE] = KEY_QUEUE_ACTIVE,
+		[QSAMPLE_DEFERRED] = KEY_QUEUE_DEFERRED,
+		[QSAMPLE_HOLD] = KEY_QUEUE_HOLD,
+		[QSAMPLE_INCOMING] = KEY_QUEUE_INCOMING,
+		[QSAMPLE_MAILDROP] = KEY_QUEUE_MAILDROP,
+	};
+	struct qsample_counts c;
+	const char *why;
+	char esc[256];
+	time_t now = time(NULL);
+	int rc, i;
+
+	rc = qsample_result(d->qs, &c, &why);
+	if (rc != QSAMPLE_OK) {
+		/* No made-up value: the gauges and their time stay. */
+		store_add(d->st, KEY_SELF_QUEUE_ERRORS, SPAN_NULL, 1);
+		log_limited(&d->lim_queue, "queue sample failed: %s: %s; the "
+		    "queue: gauges keep the last good sample", qsample_strerror(rc),
+		    log_escape(esc, sizeof(esc), why, strlen(why)));
+		d->queue_failing = 1;
+		return;
+	}
+	if (d->queue_failing)
+		log_info("queue samples work again");
+	d->queue_failing = 0;
+	for (i = 0; i < QSAMPLE_NQUEUES; i++)
+		store_set(d->st, gauge[i], c.n[i]);
+	store_set(d->st, KEY_QUEUE_OLDEST_DEFERRED_AGE,
+	    c.oldest_deferred > 0 && c.oldest_deferred < (int64_t)now
+	    ? (uint64_t)(now - c.oldest_deferred) : 0);
+	store_set(d->st, KEY_SELF_QUEUE_SAMPLED, (uint64_t)now);
+	store_add(d->st, KEY_SELF_QUEUE_SAMPLES, SPAN_NULL, 1);
+}
+
+/* Start a due sample, take in its output; never blocks. */
+static void
+queue_step(struct daemon *d)
+{
+	uint64_t t = now_ms();
+
+	if (d->qs == NULL)
+		return;
+	if (qsample_due(d->qs, t))
+		qsample_start(d->qs, t);
+	if (qsample_read(d->qs, t))
+		queue_done(d);
+}
+
+/* Wait for the log, or the sampler's pipe, at most TIMEOUT_MS. */
+static void
+wait_input(struct daemon *d, int timeout_ms)
+{
+	int qt;
+
+	if (d->qs == NULL) {
+		follow_wait(d->fw, timeout_ms);
+		return;
+	}
+	if ((qt = qsample_timeout(d->qs, now_ms())) < timeout_ms)
+		timeout_ms = qt;
+	(void)follow_wait_fd(d->fw, timeout_ms, qsample_fd(d->qs));
+}
+
 /* Report start-up to the waiting parent (daemon mode). */
 static int startup_fd = -1;
 
@@ -309,6 +383,8 @@ main(int argc, char **argv)
 		{ "map-size", required_argument, NULL, 'M' },
 		{ "exclude-hop", required_argument, NULL, 'x' },
 		{ "syslog-name", required_argument, NULL, 'n' },
+		{ "postqueue-config", required_argument, NULL, 'C' },
+		{ "postqueue", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -318,6 +394,8 @@ main(int argc, char **argv)
 	const char *logpath = NULL, *db, *pidfile = NULL, *user = NULL;
 	int foreground = 0, once = 0, from_start = 0, ch, rc;
 	size_t mapsize = 0;
+	struct qsample_opts qopts = { NULL, NULL, 60, 0 };
+	unsigned long qsecs;
 	uid_t uid = 0;
 	gid_t gid = 0;
 	struct daemon d;
@@ -330,7 +408,7 @@ main(int argc, char **argv)
 	db = getenv("POSTFIX_STATS_DB");
 	if (db == NULL || *db == '\0')
 		db = DEFAULT_DB;
-	while ((ch = getopt_long(argc, argv, "fl:d:p:u:n:x:h", longopts,
+	while ((ch = getopt_long(argc, argv, "fl:d:p:u:n:x:q:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -361,6 +439,21 @@ main(int argc, char **argv)
 				    "takes a number of bytes >= 65536\n");
 				exit(2);
 			}
+			break;
+		case 'q':
+			qsecs = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || qsecs > 86400) {
+				fprintf(stderr, "postfix-statsd: -q takes a "
+				    "number of seconds from 0 (off) to 86400\n");
+				exit(2);
+			}
+			qopts.interval = (unsigned)qsecs;
+			break;
+		case 'C':
+			qopts.config_dir = optarg;
+			break;
+		case 'P':
+			qopts.postqueue = optarg;
 			break;
 		case 'n':
 			if (popts.nnames >= MAX_NAMES || *optarg == '\0')
@@ -431,6 +524,14 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	if (!once && qopts.interval > 0) {
+		if ((rc = qsample_new(&d.qs, &qopts)) != QSAMPLE_OK)
+			log_fatal("queue sampling: %s", qsample_strerror(rc));
+		log_info("sampling the queues every %u s with %s%s%s -j",
+		    qopts.interval, qopts.postqueue != NULL ? qopts.postqueue
+		    : QSAMPLE_POSTQUEUE, qopts.config_dir != NULL ? " -c " : "",
+		    qopts.config_dir != NULL ? qopts.config_dir : "");
+	}
 	if (!once)
 		log_info("following %s into %s", logpath, db);
 	startup_done();
@@ -455,6 +556,7 @@ main(int argc, char **argv)
 			if ((++batch & 4095) == 0) {
 				if (got_term)
 					break;
+				queue_step(&d);
 				t = now_ms();
 				if (t - d.last_commit >= COMMIT_MAX_MS
 				    && (!d.failing || t - d.last_fail
@@ -466,6 +568,7 @@ main(int argc, char **argv)
 		/* --once stops at the end of a file; a stream, at its end. */
 		if (got_term || rc == FOLLOW_EOF || (once && !from_stdin))
 			break;
+		queue_step(&d);
 		if (t - d.last_check >= 1000) {
 			check_db(&d);
 			d.last_check = t;
@@ -480,20 +583,21 @@ main(int argc, char **argv)
 		if (d.failing) {
 			if (t - d.last_fail >= RETRY_MS)
 				(void)commit(&d);
-			follow_wait(d.fw, RETRY_MS);
+			wait_input(&d, RETRY_MS);
 			continue;
 		}
 		if (store_pending(d.st) || d.t.lines) {
 			if (t - d.last_commit >= COMMIT_MIN_MS) {
 				(void)commit(&d);
 			} else {
-				follow_wait(d.fw, (int)(COMMIT_MIN_MS
+				wait_input(&d, (int)(COMMIT_MIN_MS
 				    - (t - d.last_commit)));
 				continue;
 			}
 		}
-		follow_wait(d.fw, 1000);
+		wait_input(&d, 1000);
 	}
+	qsample_free(d.qs);	/* a running sample is killed, not waited for */
 	if (commit(&d) != 0 && store_pending(d.st)) {
 		log_err("exiting with counts that could not be committed; "
 		    "they will be counted again from the saved position");
