@@ -10,7 +10,9 @@
 # tests therefore run the daemon with -u nobody inside a private mount
 # namespace in which /etc/postfix is a directory of the test holding a
 # main.cf that names the test instance (nothing outside the test's
-# directories changes for any other process).
+# directories changes for any other process). The namespace also has no
+# network and a read-only queue directory, as the shipped unit gives the
+# daemon (PrivateNetwork=yes, ProtectSystem=strict).
 #
 # qenv_setup            write $PFENV_DIR/sysetc/main.cf and the wrapper
 #                       $work/statsd-ns; sets STATSD to it (it_start uses it)
@@ -27,9 +29,13 @@ qenv_setup() {
 	cat >"$work/statsd-ns" <<EOW
 #!/bin/sh
 # the test's postfix-statsd: private mount namespace, /etc/postfix replaced
-exec unshare -m --propagation private sh -c \
-    'mount --bind "\$1" /etc/postfix && shift && exec "\$@"' \
-    sh "$PFENV_DIR/sysetc" \${QENV_PREFIX:-} "$QENV_STATSD" "\$@"
+# and, as under the shipped unit, no network but a loopback interface
+# (PrivateNetwork=; postqueue wants an interface for inet_interfaces) and
+# a read-only queue directory (ProtectSystem=strict)
+exec unshare -m -n --propagation private sh -c \
+    'ip link set lo up && mount --bind "\$1" /etc/postfix && mount --bind "\$2" "\$2" &&
+    mount -o remount,bind,ro "\$2" && shift 2 && exec "\$@"' \
+    sh "$PFENV_DIR/sysetc" "$PFENV_DIR/queue" \${QENV_PREFIX:-} "$QENV_STATSD" "\$@"
 EOW
 	chmod 755 "$work/statsd-ns"
 	STATSD=$work/statsd-ns
