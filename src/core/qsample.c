@@ -371,8 +371,10 @@ qsample_start(struct qsample *q, uint64_t now)
 	q->started = now;
 	q->deadline = now + q->limit_ms;
 	q->state = Q_RUNNING;
-	if (pipe2(out, O_CLOEXEC | O_NONBLOCK) < 0
-	    || pipe2(err, O_CLOEXEC | O_NONBLOCK) < 0
+	/* Only our ends are non-blocking: the child writes as to any pipe. */
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0
+	    || fcntl(out[0], F_SETFL, O_NONBLOCK) < 0
+	    || fcntl(err[0], F_SETFL, O_NONBLOCK) < 0
 	    || (q->pid = fork()) < 0) {
 		q->rc = QSAMPLE_ESYS;
 		set_why(q, strerror(errno));

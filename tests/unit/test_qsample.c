@@ -332,6 +332,24 @@ good_child_gives_counts_and_the_next_sample_waits_an_interval(void **state)
 }
 
 static void
+output_larger_than_a_pipe_is_read_whole(void **state)
+{
+	struct qsample_counts c;
+	struct qsample *q;
+	const char *why;
+
+	(void)state;
+	/* The child's end of the pipe must block as usual (it once did not). */
+	q = sampler(script("pq-big", "exec awk 'BEGIN { for (i = 0; i < "
+	    "20000; i++) printf \"{\\\"queue_name\\\": \\\"deferred\\\", "
+	    "\\\"arrival_time\\\": %d}\\n\", 1000 + i }'"), 60, 0);
+	assert_int_equal(run_one(q, &c, &why), QSAMPLE_OK);
+	assert_int_equal(c.n[QSAMPLE_DEFERRED], 20000);
+	assert_int_equal(c.oldest_deferred, 1000);
+	qsample_free(q);
+}
+
+static void
 config_dir_is_passed_with_minus_c(void **state)
 {
 	struct qsample_opts o = { NULL, "/etc/postfix-out", 60, 0 };
@@ -428,6 +446,7 @@ main(void)
 		cmocka_unit_test(many_objects_are_counted_exactly),
 		cmocka_unit_test(output_that_is_not_postqueue_j_fails),
 		cmocka_unit_test(good_child_gives_counts_and_the_next_sample_waits_an_interval),
+		cmocka_unit_test(output_larger_than_a_pipe_is_read_whole),
 		cmocka_unit_test(config_dir_is_passed_with_minus_c),
 		cmocka_unit_test(mail_system_down_fails_with_postqueues_message),
 		cmocka_unit_test(good_output_with_a_bad_exit_status_fails),
