@@ -53,7 +53,7 @@
 #include "qsample.h"
 
 #define READ_CHUNK	16384
-#define READ_BUDGET	(256 * 1024)	/* bytes per qsample_read() call */
+#define READ_BUDGET	65536	/* bytes per qsample_read() call: about 1 ms */
 #define REAP_POLL_MS	10		/* output closed, child not reaped yet */
 #define WHY_MAX		256
 
