@@ -18,6 +18,7 @@ WARN_TRUNC ?= -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Isrc/util -Isrc/core
 LDLIBS_LMDB = -llmdb
 LDLIBS_SYSTEMD = -lsystemd
+LDLIBS_JSON = -ljson-c
 VERSION	:= $(shell cat VERSION)
 PREFIX	?= /usr/local
 BUILD	?= build
@@ -26,7 +27,7 @@ UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
 	   src/core/store.c src/core/follow.c src/core/view.c \
 	   src/core/promtext.c src/core/followsrc.c src/core/pump.c \
-	   src/core/journal.c
+	   src/core/journal.c src/core/qsample.c
 # The pure part: what the parser fuzzer and most unit tests need.
 PURE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c
 
@@ -56,7 +57,7 @@ $(LIB): $(CORE_OBJ) $(UTIL_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/postfix-statsd: $(BUILD)/obj/postfix-statsd/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB) $(LDLIBS_SYSTEMD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB) $(LDLIBS_SYSTEMD) $(LDLIBS_JSON)
 
 $(BUILD)/postfix-stats-get: $(BUILD)/obj/postfix-stats-get/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB)
@@ -86,7 +87,7 @@ mib: $(BUILD)/mibgen
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(LIB) -lcmocka $(LDLIBS_LMDB) $(LDLIBS_SYSTEMD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(LIB) -lcmocka $(LDLIBS_LMDB) $(LDLIBS_SYSTEMD) $(LDLIBS_JSON)
 
 unit: $(UNIT_TESTS)
 	@sh tests/unit/run.sh $(UNIT_TESTS)

@@ -42,7 +42,9 @@ static const struct keys_metric
     m_status = { "postfix_stats_deliveries_total", KEYS_COUNTER,
 	"Delivery attempts by status." },
     m_queue = { "postfix_stats_queue_messages", KEYS_GAUGE,
-	"Messages in each Postfix queue at the last sample." };
+	"Messages in each Postfix queue at the last sample." },
+    m_queue_age = { "postfix_stats_queue_oldest_deferred_age_seconds",
+	KEYS_GAUGE, "Age of the oldest deferred message at the last sample." };
 
 /* A self: key's family: its own name. */
 #define SELF_C(id, nm, n, d) \
@@ -123,6 +125,9 @@ static const struct keys_entry keys_table[KEYS_STATIC_COUNT] = {
 	    KEY_SELF_HEARTBEAT, "seconds since self:heartbeat (computed when read)" },
 	[KEY_SELF_LAST_LINE_AGE] = { "self:last_line_age", KEYS_AGE, 44, NULL, NULL,
 	    KEY_SELF_LAST_LINE, "seconds since self:last_line (computed when read)" },
+	KEY(KEY_QUEUE_OLDEST_DEFERRED_AGE, "queue:oldest_deferred_age", KEYS_GAUGE, 45,
+	    &m_queue_age, NULL,
+	    "seconds the oldest deferred message had waited at the last sample (0: none)"),
 };
 
 static const char *const keys_categories[] = {

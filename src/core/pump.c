@@ -50,6 +50,7 @@
 #include "keys.h"
 #include "log.h"
 #include "pump.h"
+#include "qsample.h"
 
 #define LIMIT_MS	60000	/* one message per cause per minute */
 
@@ -75,7 +76,9 @@ struct pump {
 	int		 failing;	/* the last commit failed */
 	int		 counted;	/* self:commits + 1 is already pending */
 	int		 beat;		/* a heartbeat was ever committed */
-	struct limit	 lim_unparsed, lim_long, lim_store, lim_source;
+	struct limit	 lim_unparsed, lim_long, lim_store, lim_source,
+			 lim_queue;
+	int		 queue_failing;	/* the last queue sample failed */
 	unsigned char	 pos[SOURCE_POS_MAX];
 	struct source_batch batch;
 };
@@ -346,12 +349,69 @@ may_commit(const struct pump *p, uint64_t now)
 	return now - p->last_commit >= PUMP_COMMIT_MIN_MS;
 }
 
+/* A finished queue sample: the queue: gauges, or a counted, logged failure. */
+static void
+queue_done(struct pump *p)
+{
+	static const int gauge[QSAMPLE_NQUEUES] = {
+		[QSAMPLE_ACTIVE] = KEY_QUEUE_ACTIVE,
+		[QSAMPLE_DEFERRED] = KEY_QUEUE_DEFERRED,
+		[QSAMPLE_HOLD] = KEY_QUEUE_HOLD,
+		[QSAMPLE_INCOMING] = KEY_QUEUE_INCOMING,
+		[QSAMPLE_MAILDROP] = KEY_QUEUE_MAILDROP,
+	};
+	struct qsample_counts c;
+	const char *why;
+	char esc[256];
+	int64_t now = p->clk.wall(p->clk.arg);
+	int rc, i;
+
+	rc = qsample_result(p->o.qs, &c, &why);
+	if (rc != QSAMPLE_OK) {
+		/* No made-up value: the gauges and their time stay as they were. */
+		add(p, KEY_SELF_QUEUE_ERRORS, 1);
+		say(p, &p->lim_queue, LOG_WARNING, "queue sample failed: %s: "
+		    "%s; the queue: gauges keep the last good sample",
+		    qsample_strerror(rc),
+		    log_escape(esc, sizeof(esc), why, strlen(why)));
+		p->queue_failing = 1;
+		return;
+	}
+	if (p->queue_failing)
+		say(p, NULL, LOG_INFO, "queue samples work again");
+	p->queue_failing = 0;
+	for (i = 0; i < QSAMPLE_NQUEUES; i++)
+		store_set(p->st, gauge[i], c.n[i]);
+	store_set(p->st, KEY_QUEUE_OLDEST_DEFERRED_AGE,
+	    c.oldest_deferred > 0 && c.oldest_deferred < now
+	    ? (uint64_t)(now - c.oldest_deferred) : 0);
+	store_set(p->st, KEY_SELF_QUEUE_SAMPLED, (uint64_t)now);
+	add(p, KEY_SELF_QUEUE_SAMPLES, 1);
+}
+
+/* Start a due queue sample and take in its output: never blocks. */
+static void
+queue_step(struct pump *p)
+{
+	uint64_t now = mono(p);
+
+	if (p->o.qs == NULL)
+		return;
+	if (qsample_due(p->o.qs, now))
+		qsample_start(p->o.qs, now);
+	if (qsample_read(p->o.qs, now)) {
+		queue_done(p);
+		note_dirty(p, mono(p));
+	}
+}
+
 int
 pump_step(struct pump *p)
 {
 	uint64_t now = mono(p);
 	int rc;
 
+	queue_step(p);
 	if (now - p->last_check >= PUMP_CHECK_MS) {
 		p->last_check = now;
 		check_db(p, now);
@@ -411,7 +471,7 @@ pump_timeout(struct pump *p)
 int
 pump_wait(struct pump *p, struct pollfd *extra, size_t nextra)
 {
-	struct pollfd fds[1 + PUMP_EXTRA_MAX];
+	struct pollfd fds[2 + PUMP_EXTRA_MAX];
 	int timeout = pump_timeout(p), fd, rc, saved;
 	size_t n = 0, i;
 
@@ -421,6 +481,18 @@ pump_wait(struct pump *p, struct pollfd *extra, size_t nextra)
 		fds[n].events = POLLIN;
 		fds[n].revents = 0;
 		n++;
+	}
+	if (p->o.qs != NULL) {
+		int qt = qsample_timeout(p->o.qs, mono(p));
+
+		if (timeout < 0 || qt < timeout)
+			timeout = qt;
+		if ((fd = qsample_fd(p->o.qs)) >= 0) {
+			fds[n].fd = fd;
+			fds[n].events = POLLIN;
+			fds[n].revents = 0;
+			n++;
+		}
 	}
 	if (nextra > PUMP_EXTRA_MAX)
 		nextra = PUMP_EXTRA_MAX;

@@ -70,9 +70,15 @@ struct pump_opts {
 	const char	*db;			/* the database, for messages */
 	const struct pump_clock *clock;		/* NULL: the real clocks */
 	pump_classify_fn *classify;		/* NULL: classify_line() */
+	struct qsample	*qs;			/* NULL: no queue sampling; else
+						   the pump starts samples when
+						   due, polls and reads them, and
+						   turns each into the queue:
+						   gauges (the caller frees it) */
 };
 
 struct pump;
+struct qsample;
 
 /* pump_open: a pump from SRC into ST; NOTIFY (may be NULL) gets its messages. 0 or -1 (no memory). */
 int	pump_open(struct pump **pp, struct store *st, struct source *src,

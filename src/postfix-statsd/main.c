@@ -46,6 +46,7 @@
 #include "pflog.h"
 #include "privs.h"
 #include "pump.h"
+#include "qsample.h"
 #include "safefile.h"
 #include "source.h"
 #include "store.h"
@@ -64,8 +65,9 @@ static const struct cli_prog prog = {
 	"[-d DB] [--once]\n"
 	"                      [--from-start] [--rotated-dir DIR] "
 	"[-p PIDFILE] [-u USER]\n"
-	"                      [-q SECONDS] [-n NAME] [-x HOP] "
-	"[--map-size BYTES]\n"
+	"                      [-q SECONDS] [--postqueue-config DIR] "
+	"[--postqueue PATH]\n"
+	"                      [-n NAME] [-x HOP] [--map-size BYTES]\n"
 	"       postfix-statsd -h | -V",
 	"  -f                 stay in the foreground, log to stderr\n"
 	"  -l LOGFILE         the mail log to follow ('-': standard input)\n"
@@ -81,6 +83,10 @@ static const struct cli_prog prog = {
 	"  -u USER            drop privileges to USER after opening\n"
 	"  -q SECONDS         sample Postfix's queues every SECONDS "
 	"(default 60, 0: off)\n"
+	"  --postqueue-config DIR  sample the Postfix instance configured in "
+	"DIR\n"
+	"  --postqueue PATH   the postqueue program (default "
+	QSAMPLE_POSTQUEUE ")\n"
 	"  -n NAME            also count syslog name NAME (repeatable)\n"
 	"  -x HOP             do not count hops through HOP ('loopback', a "
 	"host, addr[:port])\n"
@@ -98,6 +104,7 @@ struct opts {
 	const char	*rotated_dir;
 	const char	*db, *pidfile, *user;
 	unsigned	 queue_secs;	/* -q */
+	const char	*postqueue_config, *postqueue;
 	size_t		 mapsize;
 	struct span	 names[MAX_NAMES], hops[MAX_HOPS];
 	struct pflog_opts popts;
@@ -423,6 +430,8 @@ parse(struct opts *o, int argc, char **argv)
 		{ "rotated-dir", required_argument, NULL, 'R' },
 		{ "journal", no_argument, NULL, 'J' },
 		{ "journal-dir", required_argument, NULL, 'D' },
+		{ "postqueue-config", required_argument, NULL, 'C' },
+		{ "postqueue", required_argument, NULL, 'P' },
 		{ "map-size", required_argument, NULL, 'M' },
 		{ "exclude-hop", required_argument, NULL, 'x' },
 		{ "syslog-name", required_argument, NULL, 'n' },
@@ -470,6 +479,12 @@ parse(struct opts *o, int argc, char **argv)
 				cli_usage(&prog, "-q takes a number of seconds "
 				    "from 0 to 86400, not %.64s", optarg);
 			o->queue_secs = (unsigned)ul;
+			break;
+		case 'C':
+			o->postqueue_config = optarg;
+			break;
+		case 'P':
+			o->postqueue = optarg;
 			break;
 		case 'O':
 			o->once = 1;
@@ -547,10 +562,9 @@ main(int argc, char **argv)
 {
 	unsigned char pos[STORE_POS_MAX];
 	size_t poslen = sizeof(pos);
-	struct pollfd extra[PUMP_EXTRA_MAX];
-	size_t nextra = 0;
 	struct pump_opts po;
 	struct pump *pump;
+	struct qsample *qs = NULL;
 	struct source *src;
 	struct store *st;
 	struct sigaction sa;
@@ -625,14 +639,23 @@ main(int argc, char **argv)
 	po.popts = &o.popts;
 	po.copts = &o.copts;
 	po.db = o.db;
+	if (!o.once && o.queue_secs > 0) {
+		struct qsample_opts qo;
+
+		memset(&qo, 0, sizeof(qo));
+		qo.postqueue = o.postqueue;
+		qo.config_dir = o.postqueue_config;
+		qo.interval = o.queue_secs;
+		if ((rc = qsample_new(&qs, &qo)) != QSAMPLE_OK)
+			die("queue sampling: %s", qsample_strerror(rc));
+		po.qs = qs;
+		log_info("sampling the queues every %u s with %s%s%s -j",
+		    qo.interval, qo.postqueue != NULL ? qo.postqueue
+		    : QSAMPLE_POSTQUEUE, qo.config_dir != NULL ? " -c " : "",
+		    qo.config_dir != NULL ? qo.config_dir : "");
+	}
 	if (pump_open(&pump, st, src, &po, notify, NULL) != 0)
 		die("out of memory");
-	/*
-	 * QUEUE: the queue sampler (-q, o.queue_secs; never with --once)
-	 * adds its descriptor to extra[nextra++] here and handles its
-	 * revents after pump_wait().
-	 */
-	(void)o.queue_secs;
 
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -656,10 +679,11 @@ main(int argc, char **argv)
 		if ((rc = pump_step(pump)) == PUMP_DONE)
 			break;
 		if (rc == PUMP_IDLE)
-			(void)pump_wait(pump, extra, nextra);
+			(void)pump_wait(pump, NULL, 0);
 	}
 	rc = pump_finish(pump);
 	pump_close(pump);
+	qsample_free(qs);	/* a running sample is killed, not waited for */
 	source_close(src);
 	store_close(st);
 	pidfile_remove();
