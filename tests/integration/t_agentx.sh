@@ -199,7 +199,10 @@ is_uint "$age" && [ "$age" -ge 30 ] && [ "$age" -le 40 ] || it_fail "self:heartb
 sl=$("$GET" -d "$db" sent:local)
 [ "$sl" -gt 4294967296 ] && grep -q "^${KOID[sent:local]} = Counter64: $sl\$" "$work/walk" ||
     it_fail "sent:local ($sl) not served as that Counter64"
-for k in queue:hold queue:incoming queue:maildrop self:last_line self:last_line_age self:queue_sampled; do
+# self:last_line is the follower's own gauge (it read lines): present, typed.
+grep -q "^${KOID[self:last_line]} = Gauge32: [0-9]" "$work/walk" ||
+    it_fail "self:last_line (set by the follower) is not a Gauge32: $(grep "^${KOID[self:last_line]} " "$work/walk")"
+for k in queue:hold queue:incoming queue:maildrop self:queue_sampled; do
 	absent_at "${KOID[$k]}" || it_fail "$k never set, GET says: $(get1 "${KOID[$k]}")"
 	grep -q "^${KOID[$k]} " "$work/walk" && it_fail "$k never set, yet walked"
 done
@@ -259,7 +262,7 @@ ok "SIGTERM: exit 0"
 # contrib/postfix-stats-agentx.service runs it as User= (not root), -f: its
 # ExecStart line, program and database put in, run as nobody must serve.
 cmd=$(sed -n 's/^ExecStart=//p' "$it_top/contrib/postfix-stats-agentx.service")
-cmd=${cmd/\/usr\/local\/sbin\/postfix-stats-agentx/$AGENTX}
+cmd=${cmd/\/usr\/sbin\/postfix-stats-agentx/$AGENTX}
 cmd=${cmd/\/var\/lib\/postfix-stats/$db}
 [ "$cmd" != "$(sed -n 's/^ExecStart=//p' "$it_top/contrib/postfix-stats-agentx.service")" ] || it_fail "no ExecStart in the unit"
 # shellcheck disable=SC2086

@@ -69,7 +69,7 @@ chmod 644 "$log"
     || it_fail "postfix-statsd --once: $(cat "$work/err")"
 for key in sent sent: :smtp : "" nosuch:thing smtp:6xx 'sent:a b' \
     'sent:x;y' "status:$(printf 'x%.0s' $(seq 300))" 'sent:smtp extra'; do
-	expect_error "key '$key'" "malformed|usage" "$GET" -d "$db" "$key"
+	expect_error "key '$key'" "malformed|unknown|usage" "$GET" -d "$db" "$key"
 done
 expect_error "two keys" "usage" "$GET" -d "$db" sent:smtp sent:local
 expect_error "an unknown option" "usage" "$GET" -d "$db" -x sent:smtp

@@ -119,4 +119,24 @@ it_msg "peak RSS ${hwm} kB"
 
 pe_stop "$epid"
 [ "$pe_rc" = 0 ] || it_fail "exit status $pe_rc after SIGTERM"
+
+# contrib/postfix-stats-exporter.service: its ExecStart line as the unit
+# runs it (an unprivileged user that may only read the database, -f),
+# program, database and LISTEN put in, serves the same /metrics.
+unit=$it_top/contrib/postfix-stats-exporter.service
+cmd=$(sed -n 's/^ExecStart=//p' "$unit")
+case $cmd in /usr/sbin/postfix-stats-exporter\ *) ;; *) it_fail "the unit's ExecStart ($cmd) is not the packaged program" ;; esac
+cmd=${cmd/\/usr\/sbin\/postfix-stats-exporter/$EXPORTER}
+cmd=${cmd/\/var\/lib\/postfix-stats/$db}
+cmd=${cmd/\$\{LISTEN\}/127.0.0.1:$port}
+# shellcheck disable=SC2086
+setpriv --reuid=nobody --regid=nogroup --clear-groups -- $cmd 2>>"$work/exporter.err" &
+epid=$!
+it_track "$epid"
+it_wait 20 pe_answers "$port" || it_fail "the unit's ExecStart ($cmd) does not answer: $(tail -3 "$work/exporter.err")"
+curl -s -o "$work/unit.metrics" --max-time 5 "http://127.0.0.1:$port/metrics" || it_fail "unit: GET /metrics"
+"$GET" -d "$db" --prometheus >"$work/get2.prom"
+cmp -s "$work/unit.metrics" "$work/get2.prom" || it_fail "the unit's exporter serves other values than postfix-stats-get --prometheus"
+pe_stop "$epid"
+[ "$pe_rc" = 0 ] || it_fail "the unit's exporter: exit status $pe_rc after SIGTERM"
 it_pass "/metrics = --prometheus, promtool clean; 404/405/503; $n idle connections; peak RSS $hwm kB"

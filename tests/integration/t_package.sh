@@ -153,11 +153,11 @@ if [ ! -e "$log" ]; then
 	install -m 0640 -o root -g adm /dev/null "$log"
 	made_log=$log
 fi
-as_unit() {
-	( umask 022; exec setpriv --reuid="$user" --regid="$group" \
-	    ${gids:+--groups="$gids"} ${gids:---clear-groups} $nnp -- "$@" )
-}
-as_unit "${argv[@]}" 2>"$work/daemon.err" </dev/null &
+groups_opt=--clear-groups
+[ -n "$gids" ] && groups_opt=--groups=$gids
+# The subshell execs setpriv, which execs the daemon: $! is the daemon.
+( umask 022; exec setpriv --reuid="$user" --regid="$group" \
+    "$groups_opt" $nnp -- "${argv[@]}" ) 2>"$work/daemon.err" </dev/null &
 daemon=$!
 get() { setpriv --reuid=nobody --regid=nogroup --clear-groups -- /usr/bin/postfix-stats-get "$@"; }
 end=$((SECONDS + 30))
@@ -170,8 +170,8 @@ until get self:heartbeat >/dev/null 2>&1; do
 done
 if [ -n "$made_log" ]; then
 	# A first start begins at the end of the log: lines appended now count.
-	before=$(get recv:smtp 2>/dev/null || echo x)
-	sent=$(get sent:smtp 2>/dev/null || echo x)
+	before=$(get recv:smtp 2>/dev/null) || before=0
+	sent=$(get sent:smtp 2>/dev/null) || sent=0
 	now=$(date '+%b %e %H:%M:%S')
 	for i in 1 2 3; do
 		echo "$now pkgtest postfix/smtpd[4242]: 4AB${i}C0D1E2: client=unknown[192.0.2.$i]"
@@ -202,6 +202,8 @@ wait "$daemon"
 rc=$?
 daemon=""
 [ $rc = 0 ] && ok "SIGTERM: the follower exits 0" || bad "SIGTERM: exit $rc"
+left=$(pgrep -f '^/usr/sbin/postfix-statsd' || true)
+[ -z "$left" ] || { bad "a follower is still running: $left"; kill -9 $left; }
 
 # 5. Purge.
 files=$(dpkg -L postfix-stats | while read -r f; do [ -f "$f" ] && echo "$f"; done)
