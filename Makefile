@@ -14,14 +14,15 @@ WARN	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
 # Diagnostics are truncated on purpose; clang has no such warning.
 WARN_TRUNC ?= -Wno-format-truncation
 CPPFLAGS += -D_GNU_SOURCE -Isrc/util -Isrc/core
-LDLIBS_LMDB = -llmdb
+LDLIBS_LMDB = -llmdb -larchive
 VERSION	:= $(shell cat VERSION)
 PREFIX	?= /usr/local
 BUILD	?= build
 
 UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
-	   src/core/store.c src/core/follow.c src/core/view.c
+	   src/core/store.c src/core/follow.c src/core/view.c \
+	   src/core/linebuf.c src/core/rotation.c src/core/filesrc.c
 # The pure part: what the parser fuzzer and most unit tests need.
 PURE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c
 
