@@ -442,8 +442,9 @@ probe(struct filesrc *s, const char *path, int compressed,
 		    - id->tail_len) != id->tail_len)
 			rc = PROBE_SHORT;
 		else
-			rc = rotation_hash(ROTATION_HASH_INIT, hist,
-			    id->tail_len) == id->tail ? PROBE_MATCH : PROBE_NO;
+			rc = id->tail_len == 0 || rotation_hash(
+			    ROTATION_HASH_INIT, hist, id->tail_len) == id->tail
+			    ? PROBE_MATCH : PROBE_NO;
 		rd_close(&r);
 		return rc;
 	}
@@ -913,8 +914,12 @@ fs_next(struct source *src, struct source_batch *b)
 			if (check_path(s, 1) == 1)
 				continue;
 		}
-		if ((room = linebuf_room(&s->lb, &p)) == 0)
-			break;		/* b->n > 0: compacted next time */
+		if ((room = linebuf_room(&s->lb, &p)) == 0) {
+			if (b->n > 0)
+				break;	/* the lines handed out stay put */
+			linebuf_compact(&s->lb);
+			continue;
+		}
 		if (s->stdin_mode) {
 			struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
 
@@ -1138,8 +1143,8 @@ open_saved(struct filesrc *s, const struct ident *id)
 		return 0;
 	}
 	if (have && same_file(&sb, id->dev, id->ino)) {
-		say(s, LOG_INFO, "%s was truncated or rewritten while we were "
-		    "stopped", s->path);
+		say(s, LOG_INFO, "%s was truncated while we were stopped (or "
+		    "rewritten)", s->path);
 		s->stats.truncations++;
 	} else if (!(id->flags & PF_ROTATED)) {
 		s->stats.rotations++;

@@ -464,12 +464,25 @@ bump(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t delta)
 	return put_val(txn, dbi, key, len, old + delta);
 }
 
+static int commit_raw(struct store *, const void *, size_t);
+
 int
 store_commit(struct store *st, const struct store_pos *pos)
 {
+	unsigned char pb[STORE_POS_SIZE];
+
+	if (pos == NULL)
+		return commit_raw(st, NULL, 0);
+	pos_encode(pb, pos);
+	return commit_raw(st, pb, sizeof(pb));
+}
+
+/* Commit the pending counts and the position PB (PLEN bytes; NULL: none). */
+static int
+commit_raw(struct store *st, const void *pb, size_t plen)
+{
 	MDB_txn *txn;
 	MDB_val k, v;
-	unsigned char pb[STORE_POS_SIZE];
 	char name[KEYS_NAME_MAX + 1];
 	size_t i;
 	int rc;
@@ -502,12 +515,11 @@ store_commit(struct store *st, const struct store_pos *pos)
 		    st->dyn[i].delta)) != 0)
 			goto fail;
 	}
-	if (pos != NULL) {
-		pos_encode(pb, pos);
+	if (pb != NULL) {
 		k.mv_data = (void *)"pos";
 		k.mv_size = 3;
-		v.mv_data = pb;
-		v.mv_size = sizeof(pb);
+		v.mv_data = (void *)pb;
+		v.mv_size = plen;
 		if ((rc = mdb_put(txn, st->meta, &k, &v, 0)) != 0)
 			goto fail;
 	}
@@ -823,4 +835,55 @@ store_give(struct store *st, uid_t uid, gid_t gid)
 		}
 	}
 	return STORE_OK;
+}
+
+/*
+ * INTERIM (h-filesrc, until the pump's opaque positions land): positions
+ * as the sources' bytes. A round-1 position (STORE_POS_SIZE bytes, no tag)
+ * is handed out as "PSF0" followed by it.
+ */
+int
+store_commit_bytes(struct store *st, const void *pos, size_t len)
+{
+	return commit_raw(st, pos, len);
+}
+
+struct raw_arg {
+	unsigned char	*buf;
+	size_t		*len;
+	size_t		 max;
+};
+
+static int
+raw_pos_fn(struct store *st, MDB_txn *txn, void *varg)
+{
+	struct raw_arg *a = varg;
+	MDB_val k, v;
+	int rc;
+
+	k.mv_data = (void *)"pos";
+	k.mv_size = 3;
+	if ((rc = mdb_get(txn, st->meta, &k, &v)) == MDB_NOTFOUND)
+		return STORE_ENOTFOUND;
+	if (rc != 0)
+		return set_detail(st, rc, "mdb_get pos");
+	if (v.mv_size == STORE_POS_SIZE && 4 + v.mv_size <= a->max) {
+		memcpy(a->buf, "PSF0", 4);
+		memcpy(a->buf + 4, v.mv_data, v.mv_size);
+		*a->len = 4 + v.mv_size;
+		return STORE_OK;
+	}
+	if (v.mv_size > a->max)
+		return STORE_ESCHEMA;
+	memcpy(a->buf, v.mv_data, v.mv_size);
+	*a->len = v.mv_size;
+	return STORE_OK;
+}
+
+int
+store_get_pos_bytes(struct store *st, void *buf, size_t max, size_t *len)
+{
+	struct raw_arg a = { buf, len, max };
+
+	return with_snapshot(st, raw_pos_fn, &a);
 }

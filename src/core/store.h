@@ -58,6 +58,10 @@ int	store_pending(const struct store *st);
 int	store_commit(struct store *st, const struct store_pos *pos);
 /* store_get_pos: the committed position. */
 int	store_get_pos(struct store *st, struct store_pos *pos);
+/* INTERIM (h-filesrc): store_commit with POS as a source's bytes (LEN; NULL: none). */
+int	store_commit_bytes(struct store *st, const void *pos, size_t len);
+/* INTERIM (h-filesrc): the committed position bytes (a round-1 one as "PSF0" + it). */
+int	store_get_pos_bytes(struct store *st, void *buf, size_t max, size_t *len);
 
 /* store_get: the committed value of canonical KEY (0 and STORE_ENOTFOUND when never counted). */
 int	store_get(struct store *st, const char *key, uint64_t *val);

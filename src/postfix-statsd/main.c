@@ -21,20 +21,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "classify.h"
-#include "follow.h"
+#include "filesrc.h"
 #include "keys.h"
 #include "log.h"
 #include "pflog.h"
 #include "privs.h"
 #include "safefile.h"
+#include "source.h"
 #include "store.h"
 
 #define DEFAULT_DB	"/var/lib/postfix-stats"
@@ -65,8 +68,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: postfix-statsd [-f] [-l LOGFILE] [-d DB] "
-	    "[--once] [--from-start] [-p PIDFILE]\n"
-	    "                      [-u USER] [-n NAME] [-x HOP] "
+	    "[--once] [--from-start] [--rotated-dir DIR]\n"
+	    "                      [-p PIDFILE]"
+	    " [-u USER] [-n NAME] [-x HOP] "
 	    "[--map-size BYTES]\n");
 	exit(2);
 }
@@ -81,10 +85,15 @@ now_ms(void)
 }
 
 static void
-notify(const char *msg, void *arg)
+notify(int level, const char *msg, void *arg)
 {
 	(void)arg;
-	log_info("%s", msg);
+	if (level <= LOG_ERR)
+		log_err("%s", msg);
+	else if (level == LOG_WARNING)
+		log_warn("%s", msg);
+	else
+		log_info("%s", msg);
 }
 
 /* Self counters kept here while a batch is built, added at commit. */
@@ -95,7 +104,7 @@ struct tally {
 
 struct daemon {
 	struct store	*st;
-	struct follow	*fw;
+	struct source	*src;
 	const char	*db;
 	struct tally	 t;
 	uint64_t	 last_commit, last_fail, last_check;
@@ -115,7 +124,7 @@ flush_tally(struct daemon *d)
 		{ offsetof(struct tally, lng), KEY_SELF_LINES_LONG },
 		{ offsetof(struct tally, excluded), KEY_SELF_LINES_EXCLUDED },
 	};
-	struct follow_stats fs;
+	struct source_stats fs;
 	size_t i;
 
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -125,7 +134,7 @@ flush_tally(struct daemon *d)
 			store_add(d->st, map[i].key, SPAN_NULL, *v);
 	}
 	memset(&d->t, 0, sizeof(d->t));
-	follow_stats(d->fw, &fs);
+	source_stats(d->src, &fs);
 	if (fs.rotations)
 		store_add(d->st, KEY_SELF_ROTATIONS, SPAN_NULL, fs.rotations);
 	if (fs.truncations)
@@ -141,14 +150,16 @@ flush_tally(struct daemon *d)
 static int
 commit(struct daemon *d)
 {
-	struct store_pos pos;
-	int rc, have;
+	unsigned char pos[SOURCE_POS_MAX];
+	size_t len = 0;
+	int rc;
 
 	flush_tally(d);
 	if (!store_pending(d->st))
 		return 0;
-	have = follow_position(d->fw, &pos);
-	rc = store_commit(d->st, have ? &pos : NULL);
+	if (source_position(d->src, pos, &len) != 0)
+		len = 0;
+	rc = store_commit_bytes(d->st, len > 0 ? pos : NULL, len);
 	d->last_commit = now_ms();
 	if (rc == STORE_OK) {
 		if (d->failing)
@@ -286,6 +297,21 @@ write_pidfile(const char *path)
 	return fd;
 }
 
+/* Wait at most MS for the source (or a signal). */
+static void
+wait_source(struct daemon *d, int ms)
+{
+	struct pollfd pfd;
+
+	pfd.fd = source_pollfd(d->src, &ms);
+	pfd.events = POLLIN;
+	if (pfd.fd >= 0)
+		(void)poll(&pfd, 1, ms);
+	else
+		(void)poll(NULL, 0, ms);
+	source_woken(d->src);
+}
+
 static const char *
 default_log(void)
 {
@@ -306,6 +332,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "once", no_argument, NULL, 'O' },
 		{ "from-start", no_argument, NULL, 'S' },
+		{ "rotated-dir", required_argument, NULL, 'R' },
 		{ "map-size", required_argument, NULL, 'M' },
 		{ "exclude-hop", required_argument, NULL, 'x' },
 		{ "syslog-name", required_argument, NULL, 'n' },
@@ -316,12 +343,16 @@ main(int argc, char **argv)
 	struct pflog_opts popts = { names, 0 };
 	struct classify_opts copts = { 0, hops, 0 };
 	const char *logpath = NULL, *db, *pidfile = NULL, *user = NULL;
+	const char *rotated_dir = NULL;
+	struct filesrc_opts fo;
+	unsigned char saved[SOURCE_POS_MAX];
+	size_t savedlen = 0;
+	struct source_batch *batch;
 	int foreground = 0, once = 0, from_start = 0, ch, rc;
 	size_t mapsize = 0;
 	uid_t uid = 0;
 	gid_t gid = 0;
 	struct daemon d;
-	struct store_pos saved;
 	int have_saved, from_stdin;
 	struct sigaction sa;
 	char *end;
@@ -353,6 +384,9 @@ main(int argc, char **argv)
 			break;
 		case 'S':
 			from_start = 1;
+			break;
+		case 'R':
+			rotated_dir = optarg;
 			break;
 		case 'M':
 			mapsize = strtoul(optarg, &end, 10);
@@ -412,12 +446,24 @@ main(int argc, char **argv)
 	    && (rc = store_give(d.st, uid, gid)) != STORE_OK)
 		log_fatal("%s", store_detail(d.st));
 	from_stdin = strcmp(logpath, "-") == 0;
-	have_saved = !from_stdin
-	    && store_get_pos(d.st, &saved) == STORE_OK;
-	if ((rc = follow_open(&d.fw, logpath, have_saved ? &saved : NULL,
-	    from_start ? FOLLOW_FROM_START : 0, notify, NULL)) != 0)
+	have_saved = !from_stdin && store_get_pos_bytes(d.st, saved,
+	    sizeof(saved), &savedlen) == STORE_OK && savedlen > 0;
+	fo.path = logpath;
+	fo.rotated_dir = rotated_dir;
+	fo.flags = (from_start ? SOURCE_FROM_START : 0)
+	    | (once ? SOURCE_ONCE : 0);
+	rc = filesrc_open(&d.src, &fo, have_saved ? saved : NULL,
+	    have_saved ? savedlen : 0, notify, NULL);
+	if (rc == SOURCE_EOTHER) {
+		log_warn("the saved position belongs to another source; "
+		    "starting %s as on a first start", logpath);
+		rc = filesrc_open(&d.src, &fo, NULL, 0, notify, NULL);
+	}
+	if (rc != 0)
 		log_fatal("cannot read log %s: %s", logpath,
-		    follow_strerror(rc));
+		    filesrc_strerror(rc));
+	if ((batch = malloc(sizeof(*batch))) == NULL)
+		log_fatal("out of memory");
 	if (user != NULL && privs_drop(user, uid, gid) < 0)
 		log_fatal("cannot drop privileges to %s: %s", user,
 		    strerror(errno));
@@ -437,34 +483,35 @@ main(int argc, char **argv)
 
 	d.last_commit = d.last_check = now_ms();
 	for (;;) {
-		const char *line;
-		size_t len;
-		unsigned batch = 0;
 		uint64_t t;
+		size_t i;
 
-		while ((rc = follow_next_line(d.fw, &line, &len)) == FOLLOW_LINE
-		    || rc == FOLLOW_LONG) {
-			if (rc == FOLLOW_LINE) {
-				count_line(&d, line, len, &popts, &copts);
-			} else {
+		rc = source_next(d.src, batch);
+		if (rc == SOURCE_OK) {
+			for (i = 0; i < batch->n; i++) {
+				const struct source_line *l = &batch->line[i];
+
+				if (!l->lng) {
+					count_line(&d, l->p, l->len, &popts,
+					    &copts);
+					continue;
+				}
 				d.t.lines++;
 				d.t.lng++;
 				log_limited(&d.lim_long, "skipped a line longer "
 				    "than %d bytes", PFLOG_LINE_MAX);
 			}
-			if ((++batch & 4095) == 0) {
-				if (got_term)
-					break;
-				t = now_ms();
-				if (t - d.last_commit >= COMMIT_MAX_MS
-				    && (!d.failing || t - d.last_fail
-				    >= RETRY_MS))
-					(void)commit(&d);
-			}
+			if (got_term)
+				break;
+			t = now_ms();
+			if (t - d.last_commit >= COMMIT_MAX_MS
+			    && (!d.failing || t - d.last_fail >= RETRY_MS))
+				(void)commit(&d);
+			continue;
 		}
 		t = now_ms();
-		/* --once stops at the end of a file; a stream, at its end. */
-		if (got_term || rc == FOLLOW_EOF || (once && !from_stdin))
+		/* --once stops at the end of the log; a stream, at its end. */
+		if (got_term || rc == SOURCE_END || (once && !from_stdin))
 			break;
 		if (t - d.last_check >= 1000) {
 			check_db(&d);
@@ -473,37 +520,38 @@ main(int argc, char **argv)
 		if (got_hup) {
 			got_hup = 0;
 			log_info("SIGHUP: reopening %s", logpath);
-			follow_reopen(d.fw);
+			source_reopen(d.src);
 			continue;
 		}
 		/* Caught up: commit now unless we just did. */
 		if (d.failing) {
 			if (t - d.last_fail >= RETRY_MS)
 				(void)commit(&d);
-			follow_wait(d.fw, RETRY_MS);
+			wait_source(&d, RETRY_MS);
 			continue;
 		}
 		if (store_pending(d.st) || d.t.lines) {
 			if (t - d.last_commit >= COMMIT_MIN_MS) {
 				(void)commit(&d);
 			} else {
-				follow_wait(d.fw, (int)(COMMIT_MIN_MS
+				wait_source(&d, (int)(COMMIT_MIN_MS
 				    - (t - d.last_commit)));
 				continue;
 			}
 		}
-		follow_wait(d.fw, 1000);
+		wait_source(&d, 1000);
 	}
 	if (commit(&d) != 0 && store_pending(d.st)) {
 		log_err("exiting with counts that could not be committed; "
 		    "they will be counted again from the saved position");
 		store_close(d.st);
-		follow_close(d.fw);
+		source_close(d.src);
 		return 1;
 	}
 	if (!once)
 		log_info("exiting");
 	store_close(d.st);
-	follow_close(d.fw);
+	source_close(d.src);
+	free(batch);
 	return 0;
 }
