@@ -524,6 +524,7 @@ main(int argc, char **argv)
 			continue;
 		}
 		/* Caught up: commit now unless we just did. */
+		flush_tally(&d);	/* the source's events too */
 		if (d.failing) {
 			if (t - d.last_fail >= RETRY_MS)
 				(void)commit(&d);
