@@ -722,6 +722,38 @@ locate(struct filesrc *s, const struct ident *id, const struct stat *cur,
 	return 0;
 }
 
+/*
+ * The saved file by its inode under any name in the log's directory (the
+ * old target of a re-pointed symbolic link); its content must match too.
+ */
+static int
+locate_inode(struct filesrc *s, const struct ident *id)
+{
+	struct rotation_file f;
+	struct dirent *de;
+	DIR *d;
+	int found = 0;
+
+	if ((d = opendir(s->dir)) == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		if ((size_t)snprintf(f.path, sizeof(f.path), "%s/%s", s->dir,
+		    de->d_name) >= sizeof(f.path)
+		    || lstat(f.path, &f.sb) < 0 || !S_ISREG(f.sb.st_mode)
+		    || !same_file(&f.sb, id->dev, id->ino))
+			continue;
+		memset(&f.name, 0, sizeof(f.name));
+		if (probe(s, f.path, 0, id, NULL) == PROBE_MATCH) {
+			say(s, LOG_INFO, "reading the rest of %s from offset "
+			    "%llu", f.path, (unsigned long long)id->offset);
+			enqueue(s, &f, id, 1);
+			found = 1;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
 /* The saved file is nowhere: count it, read the rotations newer than it. */
 static void
 saved_lost(struct filesrc *s, const struct ident *id, const struct stat *cur)
@@ -1149,7 +1181,7 @@ open_saved(struct filesrc *s, const struct ident *id)
 	} else if (!(id->flags & PF_ROTATED)) {
 		s->stats.rotations++;
 	}
-	if (!locate(s, id, have ? &sb : NULL, 0))
+	if (!locate(s, id, have ? &sb : NULL, 0) && !locate_inode(s, id))
 		saved_lost(s, id, have ? &sb : NULL);
 	return 0;
 }
