@@ -21,7 +21,7 @@ BUILD	?= build
 
 UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
-	   src/core/store.c src/core/follow.c src/core/view.c \
+	   src/core/store.c src/core/view.c \
 	   src/core/linebuf.c src/core/rotation.c src/core/filesrc.c
 # The pure part: what the parser fuzzer and most unit tests need.
 PURE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c
@@ -85,7 +85,8 @@ valgrind: $(PROGS)
 	BUILD=$(BUILD) sh tests/integration/valgrind.sh
 
 # A short, fixed fuzzing run for CI; `make fuzz` runs longer.
-fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
+fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow \
+    $(BUILD)/fuzz/fuzz_linebuf
 	@for f in tests/fuzz/crashes/follow-*; do \
 	    $(BUILD)/fuzz/fuzz_follow "$$f" >/dev/null 2>&1 || \
 	    { echo "fuzz: regression $$f fails"; exit 1; }; done; \
@@ -97,11 +98,13 @@ check: all unit golden docs hostile integration valgrind asan fuzz-ci
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
 FUZZ_RUNS ?= 0
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(PURE_SRC) src/core/follow.c
+FILESRC_SRC = src/core/linebuf.c src/core/rotation.c src/core/filesrc.c
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(PURE_SRC) $(FILESRC_SRC)
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(PURE_SRC) src/core/follow.c
+	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(PURE_SRC) $(FILESRC_SRC) -larchive
 
-fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow
+fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow \
+    $(BUILD)/fuzz/fuzz_linebuf
 	BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh
 
 install: all

@@ -23,7 +23,7 @@ if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	export TMPDIR
 fi
 
-[ $# -gt 0 ] || set -- fuzz_classify fuzz_follow
+[ $# -gt 0 ] || set -- fuzz_classify fuzz_follow fuzz_linebuf
 fail=0
 mkdir -p "$BUILD/fuzz/artifacts"
 for name in "$@"; do
