@@ -19,14 +19,16 @@ CPPFLAGS += -D_GNU_SOURCE -Isrc/util -Isrc/core
 LDLIBS_LMDB = -llmdb
 LDLIBS_SYSTEMD = -lsystemd
 LDLIBS_JSON = -ljson-c
+LDLIBS_ARCHIVE = -larchive
 VERSION	:= $(shell cat VERSION)
 PREFIX	?= /usr/local
 BUILD	?= build
 
 UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
-	   src/core/store.c src/core/follow.c src/core/view.c \
-	   src/core/promtext.c src/core/followsrc.c src/core/pump.c \
+	   src/core/store.c src/core/view.c \
+	   src/core/linebuf.c src/core/rotation.c src/core/filesrc.c \
+	   src/core/promtext.c src/core/pump.c \
 	   src/core/journal.c src/core/qsample.c
 # The pure part: what the parser fuzzer and most unit tests need.
 PURE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c
@@ -57,7 +59,7 @@ $(LIB): $(CORE_OBJ) $(UTIL_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/postfix-statsd: $(BUILD)/obj/postfix-statsd/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB) $(LDLIBS_SYSTEMD) $(LDLIBS_JSON)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB) $(LDLIBS_SYSTEMD) $(LDLIBS_JSON) $(LDLIBS_ARCHIVE)
 
 $(BUILD)/postfix-stats-get: $(BUILD)/obj/postfix-stats-get/main.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_LMDB)
@@ -87,7 +89,7 @@ mib: $(BUILD)/mibgen
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(LIB) -lcmocka $(LDLIBS_LMDB) $(LDLIBS_SYSTEMD) $(LDLIBS_JSON)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes -o $@ $< $(LIB) -lcmocka $(LDLIBS_LMDB) $(LDLIBS_SYSTEMD) $(LDLIBS_JSON) $(LDLIBS_ARCHIVE)
 
 unit: $(UNIT_TESTS)
 	@sh tests/unit/run.sh $(UNIT_TESTS)
@@ -121,7 +123,8 @@ valgrind: $(PROGS)
 	BUILD=$(BUILD) sh tests/integration/valgrind.sh
 
 # A short, fixed fuzzing run for CI; `make fuzz` runs longer.
-fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow $(BUILD)/fuzz/fuzz_paths
+fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow \
+    $(BUILD)/fuzz/fuzz_paths $(BUILD)/fuzz/fuzz_linebuf
 	@for f in tests/fuzz/crashes/follow-*; do \
 	    $(BUILD)/fuzz/fuzz_follow "$$f" >/dev/null 2>&1 || \
 	    { echo "fuzz: regression $$f fails"; exit 1; }; done; \
@@ -142,13 +145,15 @@ diff-parse: build/asan/diff_pflog
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
 FUZZ_RUNS ?= 0
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(PURE_SRC) src/core/follow.c
+FILESRC_SRC = src/core/linebuf.c src/core/rotation.c src/core/filesrc.c
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(PURE_SRC) $(FILESRC_SRC)
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(PURE_SRC) src/core/follow.c
+	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(PURE_SRC) $(FILESRC_SRC) -larchive
 
-fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow $(BUILD)/fuzz/fuzz_paths
+fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow \
+    $(BUILD)/fuzz/fuzz_paths $(BUILD)/fuzz/fuzz_linebuf
 	BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh \
-	    fuzz_classify fuzz_follow fuzz_paths
+	    fuzz_classify fuzz_follow fuzz_paths fuzz_linebuf
 
 # Units name the packaged paths (/usr/sbin, /usr/bin); installed under
 # another PREFIX they are rewritten to name the programs where they went.

@@ -39,7 +39,7 @@
 
 #include "classify.h"
 #include "cli.h"
-#include "followsrc.h"
+#include "filesrc.h"
 #include "journal.h"
 #include "keys.h"
 #include "log.h"
@@ -418,7 +418,7 @@ open_source(struct source **sp, const struct opts *o, int flags,
 	fo.rotated_dir = o->rotated_dir;
 	fo.flags = flags;
 	/* FILESRC: filesrc_open() takes the same arguments. */
-	return followsrc_open(sp, &fo, pos, poslen, notify, NULL);
+	return filesrc_open(sp, &fo, pos, poslen, notify, NULL);
 }
 
 static void

@@ -35,7 +35,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "followsrc.h"
+#include "filesrc.h"
 #include "keys.h"
 #include "pump.h"
 #include "source.h"
@@ -333,7 +333,7 @@ migrated_position_resumes_after_the_lines_counted(void **state)
 	put64(pos + 4, (uint64_t)sb.st_dev);
 	put64(pos + 12, (uint64_t)sb.st_ino);
 	fo.path = fx->log;
-	assert_int_equal(followsrc_open(&src, &fo, pos, len, NULL, NULL),
+	assert_int_equal(filesrc_open(&src, &fo, pos, len, NULL, NULL),
 	    SOURCE_OK);
 	pump_once(st, src);
 	source_close(src);
@@ -342,7 +342,7 @@ migrated_position_resumes_after_the_lines_counted(void **state)
 	snprintf(refdb, sizeof(refdb), "%s/ref", fx->base);
 	assert_int_equal(store_open(&ref, refdb, 0, 0), STORE_OK);
 	fo.flags = SOURCE_ONCE | SOURCE_FROM_START;
-	assert_int_equal(followsrc_open(&src, &fo, NULL, 0, NULL, NULL),
+	assert_int_equal(filesrc_open(&src, &fo, NULL, 0, NULL, NULL),
 	    SOURCE_OK);
 	pump_once(ref, src);
 	source_close(src);
