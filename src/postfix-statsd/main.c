@@ -616,6 +616,15 @@ main(int argc, char **argv)
 	flags = (o.from_start ? SOURCE_FROM_START : 0)
 	    | (o.once ? SOURCE_ONCE : 0);
 	have = store_get_pos(st, pos, &poslen) == STORE_OK;
+	/*
+	 * Following, a missing log is waited for; --once reads what is there,
+	 * and a log that is not there at all (no saved position to finish
+	 * from) is a mistake worth an error in a batch job.
+	 */
+	if (o.once && !have && !o.journal && strcmp(o.logpath, "-") != 0
+	    && access(o.logpath, F_OK) != 0 && errno == ENOENT)
+		die("cannot read %s: no such file or directory (--once does not "
+		    "wait for it)", o.logpath);
 	rc = open_source(&src, &o, flags, have ? pos : NULL,
 	    have ? poslen : 0);
 	if (rc == SOURCE_EOTHER || rc == SOURCE_EBADPOS) {
