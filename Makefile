@@ -124,7 +124,7 @@ valgrind: $(PROGS)
 
 # A short, fixed fuzzing run for CI; `make fuzz` runs longer.
 fuzz-ci: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow \
-    $(BUILD)/fuzz/fuzz_paths $(BUILD)/fuzz/fuzz_linebuf
+    $(BUILD)/fuzz/fuzz_paths $(BUILD)/fuzz/fuzz_linebuf $(BUILD)/fuzz/fuzz_rotation
 	@for f in tests/fuzz/crashes/follow-*; do \
 	    $(BUILD)/fuzz/fuzz_follow "$$f" >/dev/null 2>&1 || \
 	    { echo "fuzz: regression $$f fails"; exit 1; }; done; \
@@ -151,9 +151,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(PURE_SRC) $(FILESRC_SRC)
 	clang $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(PURE_SRC) $(FILESRC_SRC) -larchive
 
 fuzz: $(BUILD)/fuzz/fuzz_classify $(BUILD)/fuzz/fuzz_follow \
-    $(BUILD)/fuzz/fuzz_paths $(BUILD)/fuzz/fuzz_linebuf
+    $(BUILD)/fuzz/fuzz_paths $(BUILD)/fuzz/fuzz_linebuf $(BUILD)/fuzz/fuzz_rotation
 	BUILD=$(BUILD) FUZZ_TIME=$(FUZZ_TIME) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh \
-	    fuzz_classify fuzz_follow fuzz_paths fuzz_linebuf
+	    fuzz_classify fuzz_follow fuzz_paths fuzz_linebuf fuzz_rotation
 
 # Units name the packaged paths (/usr/sbin, /usr/bin); installed under
 # another PREFIX they are rewritten to name the programs where they went.

@@ -3,7 +3,7 @@
 #
 #   BUILD=build FUZZ_TIME=60 FUZZ_RUNS=0 sh tests/fuzz/run.sh [HARNESS...]
 #
-# Each harness $BUILD/fuzz/NAME (default: all four) runs with
+# Each harness $BUILD/fuzz/NAME (default: all five) runs with
 # the seeds in tests/fuzz/seeds/SHORT/ and a scratch corpus that is kept in
 # $BUILD/fuzz/corpus/SHORT/. FUZZ_TIME: seconds per harness. FUZZ_RUNS > 0:
 # that many executions per harness instead (CI), each harness capped at
@@ -23,7 +23,7 @@ if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	export TMPDIR
 fi
 
-[ $# -gt 0 ] || set -- fuzz_classify fuzz_follow fuzz_paths fuzz_linebuf
+[ $# -gt 0 ] || set -- fuzz_classify fuzz_follow fuzz_paths fuzz_linebuf fuzz_rotation
 fail=0
 mkdir -p "$BUILD/fuzz/artifacts"
 for name in "$@"; do
