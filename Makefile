@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # postfix-stats - plain Makefile; everything is built into build/.
 #   make            build the programs
 #   make test       the fast tests, no root needed (unit, golden, docs, hostile,

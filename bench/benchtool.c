@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * benchtool - run commands and measure them with clock_gettime and wait4
  *

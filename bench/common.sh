@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # bench/common.sh - sourced by the bench scripts.
 set -eu
 BENCH=$(cd "$(dirname "$0")" && pwd)

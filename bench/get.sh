@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/get.sh - cost of one "postfix-stats-get -d DB sent:smtp" (what snmpd
 # runs per poll) against /bin/true, the cheapest possible exec: N calls of
 # each (default 2000), interleaved, timed around posix_spawn + wait4 by

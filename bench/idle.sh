@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/idle.sh - what the follower costs when nothing is logged: start
 # postfix-statsd -f on a quiet log, let it settle, then over SECS seconds
 # (default 30) read its CPU ticks (utime+stime, /proc/PID/stat) and context

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * latency - how long from a line written to the log to the counter moving
  *

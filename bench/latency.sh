@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/latency.sh - time from a line appended to the log to the counter
 # moving, with postfix-statsd -f following the log (bench/latency.c).
 # N lines (default 200), 40-100 ms apart; the counter is polled in-process

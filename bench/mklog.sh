@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/mklog.sh [PATH [SIZE_MB]] - build a large, realistic mail log by
 # repeating the real lines of the public corpus (*.log, zcat *.log.gz) until
 # the file reaches SIZE_MB (default 256; PATH default bench/out/big.log).

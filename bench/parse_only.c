@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * parse_only - the parser alone: mmap FILE, split lines with memchr, call
  * classify_line() on each and sum the increments. No store, no follow.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/profile.sh [LOG] - where postfix-statsd --once spends its time on
 # the big log: perf record (software clock: this VM has no hardware
 # counters), top symbols. Skipped when perf is missing.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/rss.sh - peak RSS of postfix-statsd --once on a 10 MB and a 1 GB log
 # (GNU time -v, "Maximum resident set size"). The follower reads through a
 # fixed buffer and keeps fixed-size tables, so both must be the same and

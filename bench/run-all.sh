@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/run-all.sh - build, make the big log, run every benchmark; the
 # report goes to stdout and to bench/out/results.txt. The big log is
 # deleted at the end unless BENCH_KEEP=1.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench/throughput.sh [LOG] - how fast the log is read, against baselines.
 # Best of 3 (wall clock), interleaved rounds, on all cores then on one
 # (taskset -c 0):

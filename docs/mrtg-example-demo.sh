@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Draws docs/mrtg-example.png: needs `apt install faketime snmpd snmp mrtg`, root, a built tree (run from the repository).
 # One-off: replay a real Postfix log through postfix-statsd -> snmpd (exec, extend) -> MRTG
 # with a simulated clock for MRTG (faketime), to draw docs/mrtg-example.png.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Install the Debian 12 packages that building and testing postfix-stats
 # need. Idempotent; does nothing when everything is there. Run as root.
 # The only script that installs packages: with arguments it installs just

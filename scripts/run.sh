@@ -1,8 +1,10 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The README's first command: install what building needs, build, and count
-# a mail log. It reads /var/log/mail.log (or /var/log/maillog) when there is
-# one, else the sample log shipped in samples/, into a database under
-# build/, and prints every counter.
+# what Postfix logged: /var/log/mail.log (or /var/log/maillog) when there is
+# one; else, on a system with a journal holding Postfix entries (a stock
+# Debian 12), the journal; else the sample log shipped in samples/. Into a
+# database under build/; then it prints every counter.
 #   sh scripts/run.sh            count once and print the counters
 #   sh scripts/run.sh --follow   then keep following the log (Ctrl-C stops)
 set -eu
@@ -15,15 +17,21 @@ for p in make gcc libc6-dev liblmdb-dev libsystemd-dev libarchive-dev \
 done
 [ -z "$need" ] || sh scripts/deps.sh $need
 make -s
-log=samples/sample-mail.log
+src="-l samples/sample-mail.log" what=samples/sample-mail.log
 for l in /var/log/mail.log /var/log/maillog; do
-	if [ -r "$l" ]; then log=$l; break; fi
+	if [ -r "$l" ]; then src="-l $l" what=$l; break; fi
 done
+if [ "$what" = samples/sample-mail.log ] && command -v journalctl >/dev/null &&
+    journalctl -q -n 1 SYSLOG_FACILITY=2 2>/dev/null | grep -q postfix; then
+	src=--journal what="the systemd journal"
+fi
 db=build/demo-db
-echo "counting $log into $db"
-build/postfix-statsd --once --from-start -l "$log" -d "$db"
+echo "counting $what into $db"
+# shellcheck disable=SC2086
+build/postfix-statsd --once --from-start $src -d "$db"
 build/postfix-stats-get -d "$db" --all
 if [ "${1:-}" = "--follow" ]; then
-	echo "following $log (Ctrl-C to stop); read with: build/postfix-stats-get -d $db KEY"
-	exec build/postfix-statsd -f -l "$log" -d "$db"
+	echo "following $what (Ctrl-C to stop); read with: build/postfix-stats-get -d $db KEY"
+	# shellcheck disable=SC2086
+	exec build/postfix-statsd -f $src -d "$db"
 fi

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * classify.h - turn a parsed Postfix record into counter increments
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * keys.h - the one catalogue of keys: counters, gauges and reader-computed ages
  */

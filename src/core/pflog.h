@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pflog.h - split one syslog line into the parts of a Postfix log record
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * view.h - every key as the readers show it, from one snapshot
  */

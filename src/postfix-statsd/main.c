@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * NAME
  *	postfix-statsd - count what Postfix logs, exactly once, in real time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * log.h - the programs' own diagnostics: syslog LOG_DAEMON or stderr
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * privs.h - give up root for good
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * safefile.h - files and directories that others cannot subvert
  */

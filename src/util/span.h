@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * span.h - length-bounded views into a byte buffer
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The documentation matches the programs (make docs):
 # - for every program build/postfix-stats*: its man page man/NAME.[1-8]
 #   exists; the options of the usage lines of its --help are exactly those
@@ -121,5 +122,15 @@ if [ -z "$bad" ]; then
 	tl_ok "the README's $(wc -l <"$work/links") relative links name files inside the repository"
 else
 	tl_fail "README links to files outside the repository or missing:$bad"
+fi
+# Every source file carries the licence's SPDX line.
+nospdx=$(cd "$top" && { git ls-files 2>/dev/null || find . -type f | sed 's#^\./##'; } |
+    grep -E '\.(c|h|sh|pl|awk)$|(^|/)Makefile$' | while read -r f; do
+	[ -f "$f" ] && ! grep -q 'SPDX-License-Identifier: ISC' "$f" && echo "$f"
+    done)
+if [ -z "$nospdx" ]; then
+	tl_ok "every source file has an SPDX-License-Identifier line"
+else
+	tl_fail "SPDX lines" "missing in: $(echo "$nospdx" | tr '\n' ' ')"
 fi
 tl_summary

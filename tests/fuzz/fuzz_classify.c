@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * NAME
  *	fuzz_classify - libFuzzer harness for pflog_parse() + classify()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * NAME
  *	fuzz_follow - libFuzzer harness for the follower's line assembly

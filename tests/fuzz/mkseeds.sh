@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mkseeds.sh - (re)build the fuzz seed corpus in tests/fuzz/seeds/
 #
 #   sh tests/fuzz/mkseeds.sh [CORPUS_DIR]

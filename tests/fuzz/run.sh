@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh - run the libFuzzer harnesses (make fuzz)
 #
 #   BUILD=build FUZZ_TIME=60 FUZZ_RUNS=0 sh tests/fuzz/run.sh [HARNESS...]

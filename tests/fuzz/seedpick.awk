@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # seedpick.awk - pick representative log lines for the fuzz seed corpus: the
 # first line of each (tag, message shape, status/reply/reject kind); one line per
 # non-Postfix program. Used by mkseeds.sh.

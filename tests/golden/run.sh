@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Golden tests: run postfix-statsd --once over every real log carried in
 # tests/corpus (described in its SOURCES.md; .gz read through zcat into
 # -l -) and over the logs kept here (tests/golden/*.log), and diff

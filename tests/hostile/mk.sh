@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mk.sh - write the hostile logs into WORKDIR (nothing big is kept in git)
 #
 #   sh tests/hostile/mk.sh WORKDIR [CASE...]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh - hostile input for the follower (make hostile)
 #
 #   BUILD=build sh tests/hostile/run.sh

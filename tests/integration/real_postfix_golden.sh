@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # real_postfix_golden.sh: run a real Postfix on loopback (tests/integration/lib/
 # postfix-env.sh), send a known mix of mail, then count its log with
 # `postfix-statsd --once --from-start` and compare every counter with the value the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # run.sh: run every integration test (t_*.sh, and real_postfix_golden.sh if
 # present), each with a time limit, print "ok NAME", "SKIP NAME: WHY" (exit
 # status 77) or "FAIL NAME" (with the end of its output) per script, with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_bad_input.sh: start-up errors and bad keys give one clear line on
 # stderr, nothing on stdout and a non-zero exit, never a made-up number:
 # an unreadable log (chmod 000, run as nobody), a missing log, a database in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_contrib.sh: the files in contrib/ do what they say.
 #
 #   1. every file in contrib/ is used by an integration test (snmpd.conf.postfix-stats

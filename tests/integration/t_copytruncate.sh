@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_copytruncate.sh: logrotate's copytruncate under load. A writer appends
 # whole lines in chunks with >> (O_APPEND, as syslog daemons do); every 30
 # chunks the log is copied to log.1 (older copies shifted to log.N+1) and

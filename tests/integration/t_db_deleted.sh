@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_db_deleted.sh: the database is deleted while the follower runs under
 # load: first data.mdb and lock.mdb, then the whole directory. Each time the
 # follower says so on stderr, recreates it with the counts carried over

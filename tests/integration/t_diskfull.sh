@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_diskfull.sh: when the store cannot commit (ENOSPC on a small tmpfs
 # that holds the database), the follower keeps the old position on disk,
 # says so in its log, keeps the counts in memory and retries; once space

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_kill9.sh: kill -9 the follower at random moments (50 times at least)
 # while a writer appends a large log; no line is lost or counted twice.
 . "$(dirname "$0")/lib/common.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_kill9_rotate.sh: kill -9 at random moments (50 times at least) while a
 # writer appends whole lines and the log is rotated every 20 chunks, by
 # rename (logrotate "create") and then by copytruncate: a crash just

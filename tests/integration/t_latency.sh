@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_latency.sh: a line appended to the log is visible in postfix-stats-get
 # within 1 second (SPEC section 3), measured 10 times, with the follower
 # idle in between and while a writer keeps it busy.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_log_recreated.sh: the log is deleted and created again (not renamed).
 # While the follower runs: it notices the new file and reads it from the
 # start. While it is stopped: it starts the new file from the start (it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_partial_line.sh: a line written in two halves with a pause between them
 # is not counted after the first half (the counters stay), and is counted
 # exactly once after the second, also when the follower is stopped (SIGTERM

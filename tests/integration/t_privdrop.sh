@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_privdrop.sh: started as root with -u nobody, the follower runs with every
 # uid and gid of nobody (real, effective, saved, filesystem), no
 # supplementary group of root's and no capability; the database belongs to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_reader_nobody.sh: a database written by root is read by `nobody`
 # (postfix-stats-get works without write access to anything, also while the
 # follower commits), and nobody can change nothing: writing to data.mdb,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_real_postfix_follow.sh: a real Postfix 3.7 on loopback, postfix-statsd
 # following its maillog while mail flows. The follower is killed (-9) and
 # restarted in the middle of the first mix, `postfix logrotate` rotates the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_rotate_down.sh: rotation while the follower is stopped. Lines written
 # to the log after the follower stopped and before the rotation are read
 # from the rotated file at the next start, then the new log; nothing is

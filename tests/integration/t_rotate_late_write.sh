@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_rotate_late_write.sh: after logrotate renames the log and creates the
 # new one, syslog goes on writing to the renamed file until it reopens the
 # log (postrotate HUP). The follower has already seen the rotation by then;

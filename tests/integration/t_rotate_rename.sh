@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_rotate_rename.sh: logrotate-style rename rotation under load. A writer
 # appends whole lines in chunks; every 30 chunks the log is rotated like
 # logrotate does (log.N -> log.N+1, log -> log.1), one chunk goes to the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_rotate_twice_down.sh: two rotations while the follower is stopped
 # (log -> log.1 -> log.2). At the next start the follower finishes log.2
 # from its saved offset, reads all of log.1, then log. Done for rename

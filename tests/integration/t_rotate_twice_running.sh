@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_rotate_twice_running.sh: two rename rotations (log -> log.1 -> log.2)
 # before a running follower gets to look at the log (it is held with
 # SIGSTOP, as a busy or swapped-out process would be). The file in

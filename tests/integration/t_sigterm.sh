@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_sigterm.sh: stop the follower with SIGTERM at random moments (50 times at
 # least) while a writer appends a large log; each stop exits 0, and no line
 # is lost or counted twice.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_snmp_failures.sh: what snmpd (and MRTG) get from postfix-stats-get when things
 # are wrong, with a real snmpd running contrib/snmpd.conf.postfix-stats as
 # Debian-snmp (lib/snmpd-env.sh).  Never a made-up number:

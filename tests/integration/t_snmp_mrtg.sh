@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_snmp_mrtg.sh: end to end, as an administrator would run it.  A real Postfix on
 # loopback (lib/postfix-env.sh) logs a known mix of mail; postfix-statsd -f follows
 # that log; a real snmpd (lib/snmpd-env.sh: Debian's snmpd as Debian-snmp, with

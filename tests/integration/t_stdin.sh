@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_stdin.sh: reading standard input (-l -) counts what reading the same
 # lines from a file counts: a fast pipe from zcat, a slow pipe written in
 # chunks cut at arbitrary bytes (lines split across reads), a last line

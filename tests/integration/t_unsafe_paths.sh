@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # t_unsafe_paths.sh: the follower refuses, with one clear line on stderr and
 # a non-zero exit, a database in a world-writable directory (/tmp itself or
 # a 1777 directory), data files planted as symbolic links, and a pidfile

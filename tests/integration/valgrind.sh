@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # valgrind.sh: run the follower's integration tests with postfix-statsd
 # under valgrind (memcheck): every run of the daemon in those tests, the
 # reference passes included, goes through valgrind, and any error report

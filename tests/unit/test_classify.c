@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_classify - unit tests for the counting rules (src/core/classify.c)
  *

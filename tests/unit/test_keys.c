@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_keys - unit tests for the key catalogue (src/core/keys.c)
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_log - unit tests for escaping and rate limiting (src/util/log.c)
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_pflog - unit tests for the syslog header parser (src/core/pflog.c)
  *

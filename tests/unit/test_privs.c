@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_privs.c - privs_drop(): after dropping to a user, root cannot be
  * regained. Runs the drop in a forked child (it cannot be undone); skips

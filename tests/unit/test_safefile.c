@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_safefile - unit tests for safe files and directories
  * (src/util/safefile.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_store - unit tests for the LMDB counter store (src/core/store.c)
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # check.sh - re-derive every tests/golden/*.expected from the corpus in two independent
 # ways (golden_count.pl, grep_count.sh) and compare with the committed files and with
 # the hand counts in hand_counts.txt. Prints OK/DIFF lines; exit status 1 on any difference.

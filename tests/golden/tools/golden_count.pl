@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: ISC
 # golden_count.pl - reference counter for the postfix-stats golden tests.
 #
 # Written independently of src/ from tests/golden/RULES.md (rules 1-7) and SPEC.md

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # grep_count.sh - second, independent way to compute a golden expectation:
 # one anchored grep -E per counter (plus one grep -o | sort | uniq -c for the
 # sent:T transports). Written separately from golden_count.pl; the two must agree.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # common.sh - helpers for the integration tests (sourced by bash scripts)
 #
 # it_init NAME            work dir ($work, 0700, from mktemp -d), $db=$work/db,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # postfix-env.sh: run a real, private Postfix (Debian 12 package, 3.7) on loopback
 # for integration tests of postfix-stats.  Source it from bash:
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # snmpd-env.sh: a private Net-SNMP snmpd on loopback for the integration tests of
 # postfix-stats (t_snmp_mrtg.sh, t_snmp_failures.sh).  Source it from bash:
 #
