@@ -46,9 +46,10 @@
  *	of the fields: one given twice is kept once). An entry that is not whole is not handed
  *	out and nothing after it is read: the batch ends before it. When
  *	another entry follows it, its writer is done with it and it is read
- *	once more and taken as it is then (whole, or damaged for good); when
- *	it is the last entry, it is read again after RETRY_MS, and taken as it
- *	is after SETTLE_MS (a self:errors count and a warning).
+ *	once more and taken as it is then; when it is the last entry, it is
+ *	read again after RETRY_MS, and taken as it is after SETTLE_MS. An
+ *	entry taken while it still lacks fields (damaged for good, or its
+ *	writer died there) is reported and counted in the errors statistic.
  *
  *	An entry that cannot be read because its file went away under us
  *	(-EADDRNOTAVAIL) or is damaged (-EBADMSG) drops the batch being built
@@ -110,6 +111,8 @@ struct jsrc {
 	uint64_t	 wait_since;	/* ms */
 	uint64_t	 exor;		/* XOR of the hashes of the fields read */
 	int		 unsure;	/* a field was cut: EXOR means nothing */
+	int		 care;		/* a missing field could matter */
+	uint64_t	 dropped;	/* the entry's Suppressed N */
 	char		 ecur[SOURCE_POS_MAX];	/* the current entry's cursor */
 	char		 last[SOURCE_POS_MAX];	/* of the last entry taken */
 	int		 have_resume;
@@ -304,32 +307,35 @@ journal_cursor_xor(const char *c, uint64_t *xor)
 	uint64_t v;
 	int h, i;
 
-	while (*c != '\0') {
-		if (c[0] == 'x' && c[1] == '=') {
-			c += 2;
-			for (v = 0, i = 0; (h = hexval(*c)) >= 0; c++, i++) {
-				if (i >= 16)
-					return -1;
-				v = v << 4 | (uint64_t)h;
-			}
-			if (i == 0 || (*c != '\0' && *c != ';'))
-				return -1;
-			*xor = v;
-			return 0;
-		}
-		while (*c != '\0' && *c != ';')
-			c++;
-		if (*c == ';')
-			c++;
+	if (c[0] != 'x' || c[1] != '=') {
+		if ((c = strstr(c, ";x=")) == NULL)
+			return -1;
+		c++;
 	}
-	return -1;
+	c += 2;
+	for (v = 0, i = 0; (h = hexval(*c)) >= 0; c++, i++) {
+		if (i >= 16)
+			return -1;
+		v = v << 4 | (uint64_t)h;
+	}
+	if (i == 0 || (*c != '\0' && *c != ';'))
+		return -1;
+	*xor = v;
+	return 0;
 }
 
 #define ROT(x, k)	((x) << (k) | (x) >> (32 - (k)))
 
+static inline uint32_t
+le32(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16
+	    | (uint32_t)p[3] << 24;
+}
+
 /*
- * Bob Jenkins' lookup3 hashlittle2() with both seeds 0, read a byte at a
- * time (the same on every host), as systemd's jenkins_hash64(): the
+ * Bob Jenkins' lookup3 hashlittle2() with both seeds 0, its bytes read as
+ * little-endian words on every host, as systemd's jenkins_hash64(): the
  * primary 32 bits high, the secondary low.
  */
 uint64_t
@@ -341,12 +347,9 @@ journal_hash64(const void *data, size_t len)
 
 	a = b = c = 0xdeadbeefU + (uint32_t)len;
 	for (; len > 12; len -= 12, k += 12) {
-		a += k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16
-		    | (uint32_t)k[3] << 24;
-		b += k[4] | (uint32_t)k[5] << 8 | (uint32_t)k[6] << 16
-		    | (uint32_t)k[7] << 24;
-		c += k[8] | (uint32_t)k[9] << 8 | (uint32_t)k[10] << 16
-		    | (uint32_t)k[11] << 24;
+		a += le32(k);
+		b += le32(k + 4);
+		c += le32(k + 8);
 		a -= c; a ^= ROT(c, 4); c += b;
 		b -= a; b ^= ROT(a, 6); a += c;
 		c -= b; c ^= ROT(b, 8); b += a;
@@ -631,6 +634,8 @@ take(struct jsrc *js, char *dst, struct source_line *line)
 
 	js->exor = 0;
 	js->unsure = 0;
+	js->care = 0;
+	js->dropped = 0;
 	sd_journal_restart_data(js->j);
 	while ((r = sd_journal_enumerate_data(js->j, &dv, &l)) > 0) {
 		const char *d = dv;
@@ -679,15 +684,19 @@ take(struct jsrc *js, char *dst, struct source_line *line)
 	}
 	if (r < 0)
 		return r;
+	/* Without an identifier, it may be the one missing. */
+	js->care = !badtag;
 	if (badtag || tag.len == 0)
 		return 0;
 	if (span_eq_str(tag, "systemd-journald") || span_eq_str(tr, "driver")) {
 		if (msglen <= PFLOG_LINE_MAX)
-			js->st.log_dropped += journal_dropped(msg);
+			js->dropped = journal_dropped(msg);
 		return 0;
 	}
-	if (!journal_is_postfix(tag, js->names, js->nnames))
+	if (!journal_is_postfix(tag, js->names, js->nnames)) {
+		js->care = 0;
 		return 0;
+	}
 	line->lng = 0;
 	if (msglen > PFLOG_LINE_MAX) {
 		line->p = NULL;
@@ -775,15 +784,11 @@ explained(struct jsrc *js, uint64_t rest)
 	return x == js->exor && journal_span_has(&sp, rest);
 }
 
-/*
- * Is the current entry whole (1), or are fields it has missing (0)? Its
- * cursor is kept in js->ecur; an sd-journal error if there is none.
- */
+/* The current entry's cursor into js->ecur: 0 or an sd-journal error. */
 static int
-whole(struct jsrc *js)
+entry_cursor(struct jsrc *js)
 {
 	char *c = NULL;
-	uint64_t x;
 	int r;
 
 	if ((r = sd_journal_get_cursor(js->j, &c)) < 0 || c == NULL)
@@ -794,6 +799,26 @@ whole(struct jsrc *js)
 	}
 	strcpy(js->ecur, c);
 	free(c);
+	return 0;
+}
+
+/*
+ * Is the current entry, as take() read it, whole (1), or are fields it has
+ * missing (0)? Its cursor is then in js->ecur, or js->ecur is "" when a
+ * missing field would not matter (another program's entry: not checked);
+ * an sd-journal error.
+ */
+static int
+whole(struct jsrc *js)
+{
+	uint64_t x;
+	int r;
+
+	js->ecur[0] = '\0';
+	if (!js->care)
+		return 1;
+	if ((r = entry_cursor(js)) < 0)
+		return r;
 	if (js->unsure || journal_cursor_xor(js->ecur, &x) < 0
 	    || x == js->exor)
 		return 1;
@@ -802,8 +827,9 @@ whole(struct jsrc *js)
 
 /*
  * The current entry is not whole. 0: wait for its writer (the journal
- * stays on it); 1: take it as it is (read it again first): another entry
- * follows it, or it was waited for SETTLE_MS; an sd-journal error.
+ * stays on it); take it as it is (read it again first): 1 when another
+ * entry follows it, 2 when it was waited for SETTLE_MS; an sd-journal
+ * error.
  */
 static int
 settle(struct jsrc *js)
@@ -816,10 +842,7 @@ settle(struct jsrc *js)
 		js->wait_since = now;
 	} else if (now - js->wait_since >= SETTLE_MS) {
 		js->waiting = 0;
-		js->st.errors++;
-		say(js, LOG_WARNING, "journal: an entry still lacks fields it "
-		    "names after a wait; taking it as it is");
-		return 1;
+		return 2;
 	}
 	if ((r = sd_journal_next(js->j)) <= 0)
 		return r;
@@ -833,12 +856,25 @@ settle(struct jsrc *js)
 	return 1;
 }
 
+/* The current entry lacks fields for good: it is taken as it is. */
+static void
+damaged(struct jsrc *js, int waited)
+{
+	js->st.errors++;
+	say(js, LOG_WARNING, waited ? "journal: an entry still lacks fields "
+	    "it names after a wait (damaged, or its writer stopped while "
+	    "writing it); taking it as it is" : "journal: an entry lacks "
+	    "fields it names and another follows it (damaged, or its writer "
+	    "died while writing it); taking it as it is");
+}
+
 static int
 js_next(struct source *s, struct source_batch *b)
 {
 	struct jsrc *js = (struct jsrc *)s;
 	size_t used = 0;
-	int r, w, took = 0;
+	uint64_t dropped = 0;
+	int r, w, w2, took = 0, have = 0, stopped = 0;
 
 	b->n = 0;
 	js->retry = 0;
@@ -848,6 +884,10 @@ js_next(struct source *s, struct source_batch *b)
 			return js->flags & SOURCE_ONCE ? SOURCE_END
 			    : SOURCE_AGAIN;
 	}
+	/*
+	 * js->last: the cursor of the last entry taken in this call whose
+	 * cursor was read (HAVE); TOOK: entries were taken.
+	 */
 	while (b->n < SOURCE_BATCH_MAX
 	    && JOURNAL_ARENA - used >= PFLOG_LINE_MAX) {
 		if (js->current) {
@@ -863,12 +903,15 @@ js_next(struct source *s, struct source_batch *b)
 			if (w == 0 && (w = settle(js)) == 0) {
 				js->current = 1;
 				js->retry = 1;
+				stopped = 1;
 				break;
 			}
 			r = w < 0 ? w : take(js, js->arena + used,
 			    &b->line[b->n]);
-			if (r >= 0 && (w = whole(js)) < 0)
-				r = w;
+			if (r >= 0 && (w2 = whole(js)) < 0)
+				r = w2;
+			else if (r >= 0 && w2 == 0)
+				damaged(js, w == 2);
 		} else if (r >= 0) {
 			js->waiting = 0;
 		}
@@ -877,11 +920,9 @@ js_next(struct source *s, struct source_batch *b)
 			/* Still damaged after going back: pass over it. */
 			js->st.errors++;
 			js->fails = 0;
-			if (whole(js) >= 0) {
-				strcpy(js->last, js->ecur);
-				took = 1;
-			}
-			continue;
+			if (entry_cursor(js) < 0)
+				js->ecur[0] = '\0';
+			r = 0;
 		}
 		if (r < 0) {
 			b->n = 0;
@@ -889,16 +930,32 @@ js_next(struct source *s, struct source_batch *b)
 			recover(js, r);
 			return SOURCE_AGAIN;
 		}
-		strcpy(js->last, js->ecur);
 		took = 1;
+		if (js->ecur[0] != '\0') {
+			strcpy(js->last, js->ecur);
+			have = 1;
+		} else {
+			have = have ? -1 : 0;	/* no longer the last */
+		}
 		js->fails = 0;
+		dropped += js->dropped;
+		js->dropped = 0;
 		if (r == 1) {
 			used += b->line[b->n].len;
 			b->n++;
 		}
 	}
-	if (took)
+	js->st.log_dropped += dropped;
+	/*
+	 * The position: after the last entry taken. Stopped before an entry
+	 * that is not whole, the journal is on that one: the position may
+	 * stay before entries taken after the last cursor read, but those
+	 * are other programs' entries, handed out to nobody.
+	 */
+	if (have == 1 || (stopped && have))
 		strcpy(js->cur, js->last);
+	else if (took && !stopped)
+		take_cursor(js);
 	if (b->n > 0)
 		return SOURCE_OK;
 	return js->flags & SOURCE_ONCE && !js->retry ? SOURCE_END
