@@ -40,11 +40,13 @@
  *	fails its checks, and a writer leaves every new data object in such a
  *	state for an instant while it links a new entry, after the entry is
  *	already visible: the last entry may be read without its MESSAGE, say.
- *	So every entry is checked whole: the XOR of the hashes of the fields
- *	read (journal_hash64()) must be the "x=" of its cursor, the XOR
- *	systemd keeps of all of them (or differ from it by the hashes of some
- *	of the fields: one given twice is kept once). An entry that is not whole is not handed
- *	out and nothing after it is read: the batch ends before it. When
+ *	So every entry whose missing field could matter (Postfix's,
+ *	journald's notices, one without an identifier) is checked whole: the
+ *	XOR of the hashes of the fields read (journal_hash64()) must be the
+ *	"x=" of its cursor, the XOR systemd keeps of all of them (or differ
+ *	from it by the hashes of some of the fields: one given twice is kept
+ *	once). An entry that is not whole is not handed out and nothing after
+ *	it is read: the batch ends before it. When
  *	another entry follows it, its writer is done with it and it is read
  *	once more and taken as it is then; when it is the last entry, it is
  *	read again after RETRY_MS, and taken as it is after SETTLE_MS. An

@@ -72,7 +72,7 @@ int	journal_pos_decode(const unsigned char *pos, size_t len, char *cursor,
 int	journal_cursor_seqnum(const char *cursor, uint64_t *seqnum,
 	    unsigned char seqnum_id[16]);
 
-/* journal_cursor_xor: the XOR hash ("x=") parsed from a cursor string; 0, or -1 if absent. */
+/* journal_cursor_xor: the "x=" of a cursor string; 0, or -1 if absent. */
 int	journal_cursor_xor(const char *cursor, uint64_t *xor);
 
 /*

@@ -65,9 +65,14 @@ msgobj() {
 }
 
 # Real Postfix lines, then one line of a message sent: the last entry.
-sent1='Dec  1 10:00:00 mx1 postfix/smtp[4242]: 7F3A1C0401: to=<a@example.org>, relay=mx.example.org[192.0.2.7]:25, delay=0.4, delays=0.1/0/0.1/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as LINKING1)'
-sent2='Dec  1 10:00:01 mx1 postfix/smtp[4243]: 7F3A1C0402: to=<b@example.org>, relay=mx.example.org[192.0.2.7]:25, delay=0.4, delays=0.1/0/0.1/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as LINKING2)'
-sent3='Dec  1 10:00:02 mx1 postfix/smtp[4244]: 7F3A1C0403: to=<c@example.org>, relay=mx.example.org[192.0.2.7]:25, delay=0.4, delays=0.1/0/0.1/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as LINKING3)'
+rest='relay=mx.example.org[192.0.2.7]:25, delay=0.4,'
+rest="$rest delays=0.1/0/0.1/0.2, dsn=2.0.0, status=sent (250 2.0.0 Ok:"
+sent1="Dec  1 10:00:00 mx1 postfix/smtp[4242]: 7F3A1C0401:\
+ to=<a@example.org>, $rest queued as LINKING1)"
+sent2="Dec  1 10:00:01 mx1 postfix/smtp[4243]: 7F3A1C0402:\
+ to=<b@example.org>, $rest queued as LINKING2)"
+sent3="Dec  1 10:00:02 mx1 postfix/smtp[4244]: 7F3A1C0403:\
+ to=<c@example.org>, $rest queued as LINKING3)"
 jr_export "$work/e1" 1 "$it_top/tests/golden/real-postfix-3.7.log"
 n1=$(wc -l <"$work/e1.kept")
 echo "$sent1" >"$work/l2"
