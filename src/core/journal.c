@@ -36,6 +36,23 @@
  *	appears. Waiting for new entries uses sd_journal_get_fd() and
  *	sd_journal_get_timeout(); woken() calls sd_journal_process().
  *
+ *	libsystemd passes over, without a word, a field whose data object
+ *	fails its checks, and a writer leaves every new data object in such a
+ *	state for an instant while it links a new entry, after the entry is
+ *	already visible: the last entry may be read without its MESSAGE, say.
+ *	So every entry whose missing field could matter (Postfix's,
+ *	journald's notices, one without an identifier) is checked whole: the
+ *	XOR of the hashes of the fields read (journal_hash64()) must be the
+ *	"x=" of its cursor, the XOR systemd keeps of all of them (or differ
+ *	from it by the hashes of some of the fields: one given twice is kept
+ *	once). An entry that is not whole is not handed out and nothing after
+ *	it is read: the batch ends before it. When
+ *	another entry follows it, its writer is done with it and it is read
+ *	once more and taken as it is then; when it is the last entry, it is
+ *	read again after RETRY_MS, and taken as it is after SETTLE_MS. An
+ *	entry taken while it still lacks fields (damaged for good, or its
+ *	writer died there) is reported and counted in the errors statistic.
+ *
  *	An entry that cannot be read because its file went away under us
  *	(-EADDRNOTAVAIL) or is damaged (-EBADMSG) drops the batch being built
  *	(nothing of it was handed out), then the journal is processed and
@@ -72,6 +89,8 @@
 #define JOURNAL_ARENA	(1024 * 1024)	/* room for one batch's lines */
 #define DIR_CHECK_MS	1000		/* a missing directory is looked for */
 #define RETRY_MS	100		/* after a failed read */
+#define SETTLE_MS	3000		/* an entry not whole is waited for */
+#define THRESHOLD	(PFLOG_LINE_MAX + 16)	/* longer fields are cut */
 #define PID_MAX		20
 #define POS_HEAD	(SOURCE_TAG_LEN + 8 + 16)
 
@@ -90,6 +109,14 @@ struct jsrc {
 	int		 current;	/* the current entry is the next to count */
 	int		 retry;
 	int		 fails;		/* failed reads without progress */
+	int		 waiting;	/* for the current entry to be whole */
+	uint64_t	 wait_since;	/* ms */
+	uint64_t	 exor;		/* XOR of the hashes of the fields read */
+	int		 unsure;	/* a field was cut: EXOR means nothing */
+	int		 care;		/* a missing field could matter */
+	uint64_t	 dropped;	/* the entry's Suppressed N */
+	char		 ecur[SOURCE_POS_MAX];	/* the current entry's cursor */
+	char		 last[SOURCE_POS_MAX];	/* of the last entry taken */
 	int		 have_resume;
 	char		 resume[SOURCE_POS_MAX];
 	uint64_t	 rseq;
@@ -276,6 +303,114 @@ journal_cursor_seqnum(const char *c, uint64_t *seqnum,
 	return have_s && have_i ? 0 : -1;
 }
 
+int
+journal_cursor_xor(const char *c, uint64_t *xor)
+{
+	uint64_t v;
+	int h, i;
+
+	if (c[0] != 'x' || c[1] != '=') {
+		if ((c = strstr(c, ";x=")) == NULL)
+			return -1;
+		c++;
+	}
+	c += 2;
+	for (v = 0, i = 0; (h = hexval(*c)) >= 0; c++, i++) {
+		if (i >= 16)
+			return -1;
+		v = v << 4 | (uint64_t)h;
+	}
+	if (i == 0 || (*c != '\0' && *c != ';'))
+		return -1;
+	*xor = v;
+	return 0;
+}
+
+#define ROT(x, k)	((x) << (k) | (x) >> (32 - (k)))
+
+static inline uint32_t
+le32(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16
+	    | (uint32_t)p[3] << 24;
+}
+
+/*
+ * Bob Jenkins' lookup3 hashlittle2() with both seeds 0, its bytes read as
+ * little-endian words on every host, as systemd's jenkins_hash64(): the
+ * primary 32 bits high, the secondary low.
+ */
+uint64_t
+journal_hash64(const void *data, size_t len)
+{
+	const unsigned char *k = data;
+	uint32_t a, b, c, v;
+	size_t i;
+
+	a = b = c = 0xdeadbeefU + (uint32_t)len;
+	for (; len > 12; len -= 12, k += 12) {
+		a += le32(k);
+		b += le32(k + 4);
+		c += le32(k + 8);
+		a -= c; a ^= ROT(c, 4); c += b;
+		b -= a; b ^= ROT(a, 6); a += c;
+		c -= b; c ^= ROT(b, 8); b += a;
+		a -= c; a ^= ROT(c, 16); c += b;
+		b -= a; b ^= ROT(a, 19); a += c;
+		c -= b; c ^= ROT(b, 4); b += a;
+	}
+	if (len == 0)
+		return (uint64_t)c << 32 | b;
+	for (i = 0; i < len; i++) {
+		v = (uint32_t)k[i] << (8 * (i % 4));
+		if (i < 4)
+			a += v;
+		else if (i < 8)
+			b += v;
+		else
+			c += v;
+	}
+	c ^= b; c -= ROT(b, 14);
+	a ^= c; a -= ROT(c, 11);
+	b ^= a; b -= ROT(a, 25);
+	c ^= b; c -= ROT(b, 16);
+	a ^= c; a -= ROT(c, 4);
+	b ^= a; b -= ROT(a, 14);
+	c ^= b; c -= ROT(b, 24);
+	return (uint64_t)c << 32 | b;
+}
+
+void
+journal_span_add(struct journal_span *sp, uint64_t h)
+{
+	int i;
+
+	for (i = 63; i >= 0 && h != 0; i--) {
+		if ((h >> i & 1) == 0)
+			continue;
+		if (sp->b[i] == 0) {
+			sp->b[i] = h;
+			return;
+		}
+		h ^= sp->b[i];
+	}
+}
+
+int
+journal_span_has(const struct journal_span *sp, uint64_t v)
+{
+	int i;
+
+	for (i = 63; i >= 0; i--) {
+		if ((v >> i & 1) == 0)
+			continue;
+		if (sp->b[i] == 0)
+			return 0;
+		v ^= sp->b[i];
+	}
+	return 1;
+}
+
 static void
 put_le64(unsigned char *p, uint64_t v)
 {
@@ -427,7 +562,7 @@ try_open(struct jsrc *js)
 		    ? SOURCE_EACCES : SOURCE_EIO;
 	}
 	/* A MESSAGE longer than this is a long line anyway. */
-	(void)sd_journal_set_data_threshold(js->j, PFLOG_LINE_MAX + 16);
+	(void)sd_journal_set_data_threshold(js->j, THRESHOLD);
 	if (js->have_resume) {
 		js->have_resume = 0;
 		if ((r = seek_after(js, js->resume, js->rseq, js->rid)) < 0)
@@ -499,10 +634,18 @@ take(struct jsrc *js, char *dst, struct source_line *line)
 	int r, badtag = 0;
 	char trb[16], ppid[PID_MAX + 1];
 
+	js->exor = 0;
+	js->unsure = 0;
+	js->care = 0;
+	js->dropped = 0;
 	sd_journal_restart_data(js->j);
 	while ((r = sd_journal_enumerate_data(js->j, &dv, &l)) > 0) {
 		const char *d = dv;
 
+		if (l >= THRESHOLD)
+			js->unsure = 1;
+		else
+			js->exor ^= journal_hash64(dv, l);
 		switch (d[0]) {
 		case 'M':
 			if (FIELD(d, l, "MESSAGE=")) {
@@ -543,15 +686,19 @@ take(struct jsrc *js, char *dst, struct source_line *line)
 	}
 	if (r < 0)
 		return r;
+	/* Without an identifier, it may be the one missing. */
+	js->care = !badtag;
 	if (badtag || tag.len == 0)
 		return 0;
 	if (span_eq_str(tag, "systemd-journald") || span_eq_str(tr, "driver")) {
 		if (msglen <= PFLOG_LINE_MAX)
-			js->st.log_dropped += journal_dropped(msg);
+			js->dropped = journal_dropped(msg);
 		return 0;
 	}
-	if (!journal_is_postfix(tag, js->names, js->nnames))
+	if (!journal_is_postfix(tag, js->names, js->nnames)) {
+		js->care = 0;
 		return 0;
+	}
 	line->lng = 0;
 	if (msglen > PFLOG_LINE_MAX) {
 		line->p = NULL;
@@ -589,6 +736,7 @@ recover(struct jsrc *js, int err)
 
 	js->st.errors++;
 	js->retry = 1;
+	js->waiting = 0;
 	snprintf(msg, sizeof(msg), "journal: cannot read an entry (%s); "
 	    "going back to the last position read", strerror(-err));
 	say(js, LOG_WARNING, msg);
@@ -610,12 +758,125 @@ recover(struct jsrc *js, int err)
 	}
 }
 
+/*
+ * A field given twice is kept once, but counted twice in systemd's XOR,
+ * where the two cancel out: with the fields of the current entry read
+ * again (and the same as take() read), is REST (the XOR of its cursor and
+ * of the fields read) an XOR of some of them (1)? Or not (0), or an
+ * sd-journal error.
+ */
+static int
+explained(struct jsrc *js, uint64_t rest)
+{
+	struct journal_span sp;
+	const void *d;
+	uint64_t h, x = 0;
+	size_t l;
+	int r;
+
+	memset(&sp, 0, sizeof(sp));
+	sd_journal_restart_data(js->j);
+	while ((r = sd_journal_enumerate_data(js->j, &d, &l)) > 0) {
+		h = journal_hash64(d, l);
+		x ^= h;
+		journal_span_add(&sp, h);
+	}
+	if (r < 0)
+		return r;
+	return x == js->exor && journal_span_has(&sp, rest);
+}
+
+/* The current entry's cursor into js->ecur: 0 or an sd-journal error. */
+static int
+entry_cursor(struct jsrc *js)
+{
+	char *c = NULL;
+	int r;
+
+	if ((r = sd_journal_get_cursor(js->j, &c)) < 0 || c == NULL)
+		return r < 0 ? r : -ENOMEM;
+	if (strlen(c) + POS_HEAD >= sizeof(js->ecur)) {
+		free(c);
+		return -ENOBUFS;
+	}
+	strcpy(js->ecur, c);
+	free(c);
+	return 0;
+}
+
+/*
+ * Is the current entry, as take() read it, whole (1), or are fields it has
+ * missing (0)? Its cursor is then in js->ecur, or js->ecur is "" when a
+ * missing field would not matter (another program's entry: not checked);
+ * an sd-journal error.
+ */
+static int
+whole(struct jsrc *js)
+{
+	uint64_t x;
+	int r;
+
+	js->ecur[0] = '\0';
+	if (!js->care)
+		return 1;
+	if ((r = entry_cursor(js)) < 0)
+		return r;
+	if (js->unsure || journal_cursor_xor(js->ecur, &x) < 0
+	    || x == js->exor)
+		return 1;
+	return explained(js, x ^ js->exor);
+}
+
+/*
+ * The current entry is not whole. 0: wait for its writer (the journal
+ * stays on it); take it as it is (read it again first): 1 when another
+ * entry follows it, 2 when it was waited for SETTLE_MS; an sd-journal
+ * error.
+ */
+static int
+settle(struct jsrc *js)
+{
+	uint64_t now = mono_ms();
+	int r;
+
+	if (!js->waiting) {
+		js->waiting = 1;
+		js->wait_since = now;
+	} else if (now - js->wait_since >= SETTLE_MS) {
+		js->waiting = 0;
+		return 2;
+	}
+	if ((r = sd_journal_next(js->j)) <= 0)
+		return r;
+	/* Its writer went on to the next entry: back to it. */
+	js->waiting = 0;
+	if ((r = sd_journal_seek_cursor(js->j, js->ecur)) < 0
+	    || (r = sd_journal_next(js->j)) < 0)
+		return r;
+	if (r == 0 || sd_journal_test_cursor(js->j, js->ecur) <= 0)
+		return -EADDRNOTAVAIL;
+	return 1;
+}
+
+/* The current entry lacks fields for good: it is taken as it is. */
+static void
+damaged(struct jsrc *js, int waited)
+{
+	js->st.errors++;
+	say(js, LOG_WARNING, waited ? "journal: an entry still lacks fields "
+	    "it names after a wait (damaged, or its writer stopped while "
+	    "writing it); taking it as it is" : "journal: an entry lacks "
+	    "fields it names and another follows it (damaged, or its writer "
+	    "died while writing it); taking it as it is");
+}
+
 static int
 js_next(struct source *s, struct source_batch *b)
 {
 	struct jsrc *js = (struct jsrc *)s;
 	size_t used = 0;
-	int r, took = 0;
+	uint64_t dropped = 0;
+	int r, w, w2, took = 0, have = 0, stopped = 0;
 
 	b->n = 0;
 	js->retry = 0;
@@ -625,6 +886,10 @@ js_next(struct source *s, struct source_batch *b)
 			return js->flags & SOURCE_ONCE ? SOURCE_END
 			    : SOURCE_AGAIN;
 	}
+	/*
+	 * js->last: the cursor of the last entry taken in this call whose
+	 * cursor was read (HAVE); TOOK: entries were taken.
+	 */
 	while (b->n < SOURCE_BATCH_MAX
 	    && JOURNAL_ARENA - used >= PFLOG_LINE_MAX) {
 		if (js->current) {
@@ -635,13 +900,31 @@ js_next(struct source *s, struct source_batch *b)
 		}
 		if (r > 0)
 			r = take(js, js->arena + used, &b->line[b->n]);
+		if (r >= 0 && (w = whole(js)) <= 0) {
+			/* Not whole: the batch ends before it, for now. */
+			if (w == 0 && (w = settle(js)) == 0) {
+				js->current = 1;
+				js->retry = 1;
+				stopped = 1;
+				break;
+			}
+			r = w < 0 ? w : take(js, js->arena + used,
+			    &b->line[b->n]);
+			if (r >= 0 && (w2 = whole(js)) < 0)
+				r = w2;
+			else if (r >= 0 && w2 == 0)
+				damaged(js, w == 2);
+		} else if (r >= 0) {
+			js->waiting = 0;
+		}
 		if (r == -EBADMSG && js->fails >= 2 && took == 0
 		    && b->n == 0) {
 			/* Still damaged after going back: pass over it. */
 			js->st.errors++;
 			js->fails = 0;
-			took = 1;
-			continue;
+			if (entry_cursor(js) < 0)
+				js->ecur[0] = '\0';
+			r = 0;
 		}
 		if (r < 0) {
 			b->n = 0;
@@ -650,17 +933,35 @@ js_next(struct source *s, struct source_batch *b)
 			return SOURCE_AGAIN;
 		}
 		took = 1;
+		if (js->ecur[0] != '\0') {
+			strcpy(js->last, js->ecur);
+			have = 1;
+		} else {
+			have = have ? -1 : 0;	/* no longer the last */
+		}
 		js->fails = 0;
+		dropped += js->dropped;
+		js->dropped = 0;
 		if (r == 1) {
 			used += b->line[b->n].len;
 			b->n++;
 		}
 	}
-	if (took)
+	js->st.log_dropped += dropped;
+	/*
+	 * The position: after the last entry taken. Stopped before an entry
+	 * that is not whole, the journal is on that one: the position may
+	 * stay before entries taken after the last cursor read, but those
+	 * are other programs' entries, handed out to nobody.
+	 */
+	if (have == 1 || (stopped && have))
+		strcpy(js->cur, js->last);
+	else if (took && !stopped)
 		take_cursor(js);
 	if (b->n > 0)
 		return SOURCE_OK;
-	return js->flags & SOURCE_ONCE ? SOURCE_END : SOURCE_AGAIN;
+	return js->flags & SOURCE_ONCE && !js->retry ? SOURCE_END
+	    : SOURCE_AGAIN;
 }
 
 static int

@@ -72,4 +72,25 @@ int	journal_pos_decode(const unsigned char *pos, size_t len, char *cursor,
 int	journal_cursor_seqnum(const char *cursor, uint64_t *seqnum,
 	    unsigned char seqnum_id[16]);
 
+/* journal_cursor_xor: the "x=" of a cursor string; 0, or -1 if absent. */
+int	journal_cursor_xor(const char *cursor, uint64_t *xor);
+
+/*
+ * journal_hash64: systemd's jenkins_hash64() of LEN bytes at DATA (Bob
+ * Jenkins' lookup3 hashlittle2()); the "x=" of an entry's cursor is the
+ * XOR of those of its fields ("NAME=value").
+ */
+uint64_t journal_hash64(const void *data, size_t len);
+
+/* The XORs of any of a set of 64-bit values (a basis over GF(2)). */
+struct journal_span {
+	uint64_t	b[64];
+};
+
+/* journal_span_add: add H to the set of SP (zeroed first). */
+void	journal_span_add(struct journal_span *sp, uint64_t h);
+
+/* journal_span_has: is V an XOR of some of the values added to SP (0 is)? */
+int	journal_span_has(const struct journal_span *sp, uint64_t v);
+
 #endif

@@ -6,7 +6,9 @@
  *	The rebuilt syslog line (src/core/journal.c journal_line()) parses
  *	and classifies exactly as the line a syslog daemon writes for the
  *	same event; which identifiers are Postfix's; journald's notices of
- *	suppressed messages; the position's encoding. The reading of real
+ *	suppressed messages; the position's encoding; the hash that tells a
+ *	whole entry (systemd's jenkins_hash64(), the cursor's "x=", fields
+ *	given twice). The reading of real
  *	journal files is tested by tests/integration/t_journal_*.sh.
  * DIAGNOSTICS
  *	cmocka's report; exit status the number of failed tests.
@@ -205,6 +207,70 @@ position_round_trip(void **state)
 	assert_int_equal(journal_pos_encode(pos, 10, cur), 0);
 }
 
+static void
+hash_is_systemds(void **state)
+{
+	/* A real entry (systemd-journal-remote 252): its fields, its x=. */
+	static const char *const field[] = {
+		"_BOOT_ID=5e1fa0c4a1b34b5c8e7f0d2a3b4c5d6e",
+		"_HOSTNAME=mx1",
+		"_TRANSPORT=syslog",
+		"SYSLOG_FACILITY=2",
+		"SYSLOG_IDENTIFIER=postfix/smtp",
+		"SYSLOG_PID=101",
+		"_PID=101",
+		"MESSAGE=4ABCDEF: to=<x@example.com>, relay=b.example"
+		    "[192.0.2.2]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, "
+		    "status=sent (250 UNIQUEMARKER ok)",
+	};
+	const char *cur = "s=7a113f74341b4d948bf952f2bb804cdb;i=2;"
+	    "b=5e1fa0c4a1b34b5c8e7f0d2a3b4c5d6e;m=2;t=644d8a90ba7d0;"
+	    "x=dbaa1cdde22c672c";
+	uint64_t x = 0, want = 0;
+	size_t i;
+
+	(void)state;
+	/* Bob Jenkins' lookup3 hashlittle2() test values, seeds 0. */
+	assert_true(journal_hash64("", 0) == 0xdeadbeefdeadbeefULL);
+	assert_true(journal_hash64("Four score and seven years ago", 30)
+	    == 0x17770551ce7226e6ULL);
+	assert_int_equal(journal_cursor_xor(cur, &want), 0);
+	assert_true(want == 0xdbaa1cdde22c672cULL);
+	for (i = 0; i < sizeof(field) / sizeof(field[0]); i++)
+		x ^= journal_hash64(field[i], strlen(field[i]));
+	assert_true(x == want);
+	/* Without its MESSAGE (passed over by libsystemd): not whole. */
+	x ^= journal_hash64(field[7], strlen(field[7]));
+	assert_true(x != want);
+	assert_int_equal(journal_cursor_xor("s=1;i=2", &want), -1);
+	assert_int_equal(journal_cursor_xor("x=", &want), -1);
+	assert_int_equal(journal_cursor_xor("x=12g4", &want), -1);
+	assert_int_equal(journal_cursor_xor("x=11112222333344445", &want), -1);
+}
+
+static void
+span_of_fields(void **state)
+{
+	struct journal_span sp;
+	uint64_t a = journal_hash64("A=1", 3), b = journal_hash64("B=2", 3);
+	uint64_t c = journal_hash64("C=3", 3), m = journal_hash64("MESSAGE=x", 9);
+
+	(void)state;
+	memset(&sp, 0, sizeof(sp));
+	journal_span_add(&sp, a);
+	journal_span_add(&sp, b);
+	journal_span_add(&sp, c);
+	journal_span_add(&sp, a ^ b);	/* adds nothing */
+	/* A field given twice: the cursor's XOR lacks it twice. */
+	assert_true(journal_span_has(&sp, 0));
+	assert_true(journal_span_has(&sp, a));
+	assert_true(journal_span_has(&sp, a ^ c));
+	assert_true(journal_span_has(&sp, a ^ b ^ c));
+	/* A field passed over is no XOR of those read. */
+	assert_false(journal_span_has(&sp, m));
+	assert_false(journal_span_has(&sp, m ^ a));
+}
+
 int
 main(void)
 {
@@ -215,6 +281,8 @@ main(void)
 		cmocka_unit_test(postfix_identifiers),
 		cmocka_unit_test(suppressed_notices),
 		cmocka_unit_test(position_round_trip),
+		cmocka_unit_test(hash_is_systemds),
+		cmocka_unit_test(span_of_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
