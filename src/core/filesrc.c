@@ -918,7 +918,12 @@ fs_next(struct source *src, struct source_batch *b)
 	int rc = SOURCE_AGAIN;
 
 	b->n = 0;
-	linebuf_compact(&s->lb);
+	/*
+	 * The lines of the last batch are free now, but what is unread is
+	 * moved to the front only when the buffer is full and holds no
+	 * complete line (below): then that is one partial line, where moving
+	 * before every batch would copy much of the data a second time.
+	 */
 	for (;;) {
 		if (!s->open) {
 			if (b->n > 0)
