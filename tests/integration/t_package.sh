@@ -191,6 +191,51 @@ if [ -n "$made_log" ]; then
 else
 	ok "a mail log exists on this machine; counting was not exercised with it (left untouched)"
 fi
+# 4b. The README's administrator commands ("Install and first graphs"), as
+# written, where CI can run them: the package was built and installed above;
+# systemctl needs systemd as PID 1 and is listed, not run; the rest runs in
+# a private mount namespace whose /etc/snmp/snmpd.conf.d, /etc/mrtg and
+# /var/www are copies on tmpfs, so the machine's own files stay untouched.
+readme_cmds() {
+	awk '/^## Install and first graphs/ { f = 1; next } /^## / { f = 0 }
+	    f && /^    / { sub(/^    /, ""); print }' "$top/README.md" |
+	    sed -e ':a' -e '/\\$/N; s/\\\n */ /; ta' | sed 's/  *#.*$//'
+}
+readme_cmds >"$work/readme.cmds"
+[ -s "$work/readme.cmds" ] || bad "no commands found in the README's admin section"
+{
+	echo 'set -e'
+	echo 'for d in /etc/snmp/snmpd.conf.d /etc/mrtg /var/www; do'
+	echo '	mkdir -p "$d"; t=$(mktemp -d); cp -a "$d/." "$t/"'
+	echo '	mount -t tmpfs tmpfs "$d"; cp -a "$t/." "$d/"; rm -rf "$t"'
+	echo 'done'
+} >"$work/readme.sh"
+ran=0 notrun=""
+while IFS= read -r cmd; do
+	case $cmd in
+	dpkg-buildpackage*) ok "README: '$cmd': done above (build, install)"; continue ;;
+	systemctl*) notrun="$notrun; $cmd"; continue ;;
+	*" && systemctl "*) notrun="$notrun; systemctl ${cmd#* && systemctl }"
+		cmd=${cmd%% && systemctl *} ;;
+	esac
+	printf 'echo "+ %s"\n%s\n' "$(printf '%s' "$cmd" | tr -d '"')" "$cmd" >>"$work/readme.sh"
+	ran=$((ran + 1))
+done <"$work/readme.cmds"
+cat >>"$work/readme.sh" <<'CHECK'
+cmp /etc/snmp/snmpd.conf.d/postfix-stats.conf \
+    /usr/share/doc/postfix-stats/examples/snmpd.conf.postfix-stats
+grep -qx 'Include: /etc/mrtg/postfix-stats.cfg' /etc/mrtg/mrtg.cfg
+env LANG=C mrtg --check /etc/mrtg/mrtg.cfg
+CHECK
+if unshare -m bash "$work/readme.sh" >"$work/readme.out" 2>&1; then
+	ok "README: its $ran admin commands that CI can run ran as written (snmpd snippet installed, MRTG Include: added and its config checked by mrtg --check)"
+else
+	bad "README admin commands: $(tail -n 5 "$work/readme.out" | tr '\n' ' ')"
+fi
+grep -q '^self:heartbeat [0-9]' "$work/readme.out" ||
+	bad "README: 'postfix-stats-get --all' did not list self:heartbeat"
+echo "t_package: not run here (no systemd as PID 1)${notrun}"
+
 if setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
     sh -c 'echo x >>/var/lib/postfix-stats/data.mdb' 2>/dev/null; then
 	bad "nobody can write the database"
