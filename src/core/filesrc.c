@@ -1240,8 +1240,12 @@ filesrc_open(struct source **sp, const struct filesrc_opts *o,
 		strcpy(s->base, o->path);
 	} else {
 		strcpy(s->base, slash + 1);
-		memcpy(s->dir, o->path, (size_t)(slash - o->path));
-		s->dir[slash == o->path ? 1 : slash - o->path] = '\0';
+		if (slash == o->path) {
+			strcpy(s->dir, "/");	/* "/maillog" is in "/" */
+		} else {
+			memcpy(s->dir, o->path, (size_t)(slash - o->path));
+			s->dir[slash - o->path] = '\0';
+		}
 	}
 	if (o->rotated_dir != NULL) {
 		strcpy(s->olddir, o->rotated_dir);
@@ -1253,7 +1257,8 @@ filesrc_open(struct source **sp, const struct filesrc_opts *o,
 		fs_close(&s->src);
 		return SOURCE_ENOENT;
 	}
-	if (stat(s->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+	if (s->base[0] == '\0'
+	    || (stat(s->path, &sb) == 0 && S_ISDIR(sb.st_mode))) {
 		say(s, LOG_ERR, "%s is a directory, not a log file", s->path);
 		fs_close(&s->src);
 		return SOURCE_EIO;

@@ -379,7 +379,7 @@ source_text(int rc)
 	case SOURCE_EBADPOS:
 		return "the saved position is damaged";
 	default:
-		return "read error";
+		return "not a log file that can be read";
 	}
 }
 
@@ -566,6 +566,7 @@ main(int argc, char **argv)
 	struct pump_opts po;
 	struct pump *pump;
 	struct qsample *qs = NULL;
+	struct stat sb;
 	struct source *src;
 	struct store *st;
 	struct sigaction sa;
@@ -622,6 +623,9 @@ main(int argc, char **argv)
 	 * and a log that is not there at all (no saved position to finish
 	 * from) is a mistake worth an error in a batch job.
 	 */
+	if (!o.journal && strcmp(o.logpath, "-") != 0
+	    && stat(o.logpath, &sb) == 0 && S_ISDIR(sb.st_mode))
+		die("%s is a directory, not a log file", o.logpath);
 	if (o.once && !have && !o.journal && strcmp(o.logpath, "-") != 0
 	    && access(o.logpath, F_OK) != 0 && errno == ENOENT)
 		die("cannot read %s: no such file or directory (--once does not "

@@ -58,6 +58,13 @@ for mode in --once -f; do
 done
 expect_error "missing log" "$work/nope.*no such file" \
     timeout 30 "$STATSD" --once -l "$work/nope" -d "$work/db2"
+# -l naming a directory: an error at start, in both modes, also for "/x".
+for mode in --once -f; do
+	expect_error "-l naming a directory ($mode)" "$work/logs is a directory" \
+	    timeout 30 "$STATSD" $mode -l "$work/logs" -d "$work/dirdb"
+done
+expect_error "-l naming a directory in / (--once)" "/tmp is a directory" \
+    timeout 30 "$STATSD" --once -l /tmp -d "$work/dirdb"
 mkdir -m 1777 "$work/ww"
 expect_error "database in a world-writable directory" "world-writable" \
     timeout 30 "$STATSD" --once -l "$log" -d "$work/ww/db"

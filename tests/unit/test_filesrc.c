@@ -367,6 +367,16 @@ missing_log_is_waited_for_directory_is_an_error(void **state)
 	o.path = "/nonexistent-dir-pfstats/mail.log";
 	assert_int_equal(filesrc_open(&s, &o, NULL, 0, notify, fx),
 	    SOURCE_ENOENT);
+	/* A log in "/" is in a directory that exists; "/tmp" is a directory. */
+	o.path = "/nonexistent-pfstats-log";
+	assert_int_equal(filesrc_open(&s, &o, NULL, 0, notify, fx), 0);
+	source_close(s);
+	o.path = "/tmp";
+	assert_int_equal(filesrc_open(&s, &o, NULL, 0, notify, fx),
+	    SOURCE_EIO);
+	o.path = "/tmp/";
+	assert_int_equal(filesrc_open(&s, &o, NULL, 0, notify, fx),
+	    SOURCE_EIO);
 }
 
 static void
