@@ -25,7 +25,8 @@ VERSION	:= $(shell cat VERSION)
 PREFIX	?= /usr/local
 BUILD	?= build
 
-UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c
+UTIL_SRC = src/util/log.c src/util/safefile.c src/util/privs.c src/util/cli.c \
+	   src/util/daemon.c
 CORE_SRC = src/core/pflog.c src/core/classify.c src/core/keys.c \
 	   src/core/store.c src/core/view.c \
 	   src/core/linebuf.c src/core/rotation.c src/core/filesrc.c \

@@ -44,6 +44,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "cli.h"
+#include "daemon.h"
 #include "keys.h"
 #include "log.h"
 #include "pfsmib.h"
@@ -353,8 +354,8 @@ main(int argc, char **argv)
 	}
 
 	log_init(PROG, foreground);
-	if (!foreground && daemon(0, 0) < 0) {
-		fprintf(stderr, "%s: daemon: %s\n", PROG, strerror(errno));
+	if (!foreground && daemon_detach(PROG) < 0) {
+		fprintf(stderr, "%s: cannot detach: %s\n", PROG, strerror(errno));
 		return CLI_EXIT_FAIL;
 	}
 	if (foreground)
@@ -391,6 +392,7 @@ main(int argc, char **argv)
 	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, PING_INTERVAL);
 	log_info("serving %s under .1.3.6.1.4.1.%d.%d as uid %ld",
 	    S.db, SNMPROOT_PEN, SNMPROOT_ARC, (long)geteuid());
+	daemon_ready();
 
 	while (!stop)
 		agent_check_and_process(1);

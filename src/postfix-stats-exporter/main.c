@@ -47,6 +47,7 @@
 #include <microhttpd.h>
 
 #include "cli.h"
+#include "daemon.h"
 #include "log.h"
 #include "privs.h"
 #include "promtext.h"
@@ -280,57 +281,6 @@ listen_on(const struct sockaddr_storage *ss, socklen_t len)
 	return fd;
 }
 
-/* Tell the waiting parent that start-up is done (daemon mode). */
-static int startup_fd = -1;
-
-static void
-startup_done(void)
-{
-	if (startup_fd >= 0) {
-		(void)write(startup_fd, "", 1);
-		close(startup_fd);
-		startup_fd = -1;
-	}
-}
-
-static void
-daemonize(void)
-{
-	int pfd[2], nul;
-	pid_t pid;
-	char c;
-
-	if (pipe(pfd) < 0 || (pid = fork()) < 0) {
-		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(errno));
-		exit(1);
-	}
-	if (pid > 0) {
-		close(pfd[1]);
-		if (read(pfd[0], &c, 1) == 1)
-			_exit(0);
-		fprintf(stderr, PROG ": start-up failed; see the system log "
-		    "(facility daemon)\n");
-		_exit(1);
-	}
-	close(pfd[0]);
-	if (setsid() < 0)
-		log_fatal("setsid: %s", strerror(errno));
-	if ((pid = fork()) < 0)
-		log_fatal("fork: %s", strerror(errno));
-	if (pid > 0)
-		_exit(0);
-	startup_fd = pfd[1];
-	if (chdir("/") < 0)
-		log_fatal("chdir /: %s", strerror(errno));
-	if ((nul = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(nul, STDIN_FILENO);
-		dup2(nul, STDOUT_FILENO);
-		dup2(nul, STDERR_FILENO);
-		if (nul > STDERR_FILENO)
-			close(nul);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -397,8 +347,10 @@ main(int argc, char **argv)
 		exit(1);
 	}
 	log_init(PROG, foreground);
-	if (!foreground)
-		daemonize();
+	if (!foreground && daemon_detach(PROG) < 0) {
+		fprintf(stderr, PROG ": cannot detach: %s\n", strerror(errno));
+		exit(1);
+	}
 	if (geteuid() == 0 && privs_drop(user, uid, gid) < 0)
 		log_fatal("cannot drop privileges to %s: %s", user,
 		    strerror(errno));
@@ -424,7 +376,7 @@ main(int argc, char **argv)
 	if (d == NULL)
 		log_fatal("cannot start the HTTP server on %s", listen_arg);
 	log_info("serving %s/metrics from %s", listen_arg, db);
-	startup_done();
+	daemon_ready();
 
 	for (;;) {
 		if (sigwait(&sigs, &sig) != 0)

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "daemon.h"
 #include "cli.h"
 #include "filesrc.h"
 #include "journal.h"
@@ -129,7 +130,6 @@ on_hup(int sig)
 }
 
 /* Start-up state that every exit cleans up. */
-static int startup_fd = -1;		/* to the waiting parent (daemon mode) */
 static const char *pidfile_made;	/* the pidfile we wrote */
 static int pidfile_fd = -1;
 
@@ -159,79 +159,8 @@ die(const char *fmt, ...)
 	va_end(ap);
 	log_err("%s", msg);
 	pidfile_remove();	/* before the parent hears of it and exits */
-	if (startup_fd >= 0) {
-		(void)write(startup_fd, msg, strlen(msg));
-		close(startup_fd);
-		startup_fd = -1;
-	}
+	daemon_fail(msg);
 	exit(CLI_EXIT_FAIL);
-}
-
-static void
-startup_done(void)
-{
-	if (startup_fd >= 0) {
-		(void)write(startup_fd, "", 1);
-		close(startup_fd);
-		startup_fd = -1;
-	}
-}
-
-/*
- * Become a daemon. The parent waits for the child's word: a NUL byte when
- * it is running, else the text of why it is not, which it prints.
- */
-static void
-daemonize(void)
-{
-	char buf[1024];
-	int pfd[2], nul;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		die("pipe: %s", strerror(errno));
-	if ((pid = fork()) < 0)
-		die("fork: %s", strerror(errno));
-	if (pid > 0) {
-		close(pfd[1]);
-		while (got < sizeof(buf) - 1 && (n = read(pfd[0], buf + got,
-		    sizeof(buf) - 1 - got)) != 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				break;
-			got += (size_t)n;
-		}
-		if (got > 0 && buf[0] == '\0')
-			_exit(CLI_EXIT_OK);
-		buf[got] = '\0';
-		if (got > 0)
-			fprintf(stderr, "%s: %s\n", prog.name, buf);
-		else
-			fprintf(stderr, "%s: start-up failed without saying "
-			    "why; see the system log (facility daemon)\n",
-			    prog.name);
-		_exit(CLI_EXIT_FAIL);
-	}
-	close(pfd[0]);
-	startup_fd = pfd[1];
-	if (setsid() < 0)
-		die("setsid: %s", strerror(errno));
-	if ((pid = fork()) < 0)
-		die("fork: %s", strerror(errno));
-	if (pid > 0)
-		_exit(0);
-	if (chdir("/") < 0)
-		die("chdir /: %s", strerror(errno));
-	if ((nul = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(nul, STDIN_FILENO);
-		dup2(nul, STDOUT_FILENO);
-		dup2(nul, STDERR_FILENO);
-		if (nul > STDERR_FILENO)
-			close(nul);
-	}
 }
 
 static void
@@ -593,7 +522,8 @@ main(int argc, char **argv)
 	umask(022);
 	if (!o.foreground && !o.once) {
 		log_init(prog.name, 0);
-		daemonize();
+		if (daemon_detach(prog.name) < 0)
+			die("cannot become a daemon: %s", strerror(errno));
 		if (o.pidfile == NULL)
 			o.pidfile = DEFAULT_PIDFILE;
 	} else {
@@ -682,7 +612,7 @@ main(int argc, char **argv)
 	sigaction(SIGPIPE, &sa, NULL);
 	if (!o.once)
 		log_info("following %s into %s", what, o.db);
-	startup_done();
+	daemon_ready();
 
 	while (!got_term) {
 		if (got_hup) {

@@ -28,6 +28,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "daemon.h"
 #include "log.h"
 
 static const char *log_ident = "postfix-stats";
@@ -90,11 +91,14 @@ log_err(const char *fmt, ...)
 void
 log_fatal(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vmsg(LOG_ERR, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	log_err("%s", msg);
+	daemon_fail(msg);	/* a parent waiting for start-up says it too */
 	exit(1);
 }
 
