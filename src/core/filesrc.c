@@ -75,6 +75,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "filesrc.h"
 #include "linebuf.h"
 #include "pflog.h"
@@ -203,50 +204,19 @@ unreadable(struct filesrc *s, const char *path, int err)
 /* ---- positions ---- */
 
 static void
-put32(unsigned char *b, uint32_t v)
-{
-	int i;
-
-	for (i = 0; i < 4; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void
-put64(unsigned char *b, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t
-get32(const unsigned char *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16
-	    | (uint32_t)b[3] << 24;
-}
-
-static uint64_t
-get64(const unsigned char *b)
-{
-	return (uint64_t)get32(b) | (uint64_t)get32(b + 4) << 32;
-}
-
-static void
 pos_encode(unsigned char *b, const struct ident *id)
 {
 	memcpy(b, SOURCE_TAG_FILE, SOURCE_TAG_LEN);
-	put32(b + 4, id->flags);
-	put64(b + 8, id->dev);
-	put64(b + 16, id->ino);
-	put64(b + 24, id->offset);
-	put64(b + 32, id->fp);
-	put32(b + 40, id->fp_len);
-	put64(b + 44, id->tail);
-	put32(b + 52, id->tail_len);
-	put64(b + 56, (uint64_t)id->mtime_sec);
-	put64(b + 64, (uint64_t)id->mtime_nsec);
+	le32_put(b + 4, id->flags);
+	le64_put(b + 8, id->dev);
+	le64_put(b + 16, id->ino);
+	le64_put(b + 24, id->offset);
+	le64_put(b + 32, id->fp);
+	le32_put(b + 40, id->fp_len);
+	le64_put(b + 44, id->tail);
+	le32_put(b + 52, id->tail_len);
+	le64_put(b + 56, (uint64_t)id->mtime_sec);
+	le64_put(b + 64, (uint64_t)id->mtime_nsec);
 }
 
 static int
@@ -256,28 +226,28 @@ pos_decode(const unsigned char *b, size_t len, struct ident *id)
 	if (source_pos_is(b, len, SOURCE_TAG_FILE)) {
 		if (len != PSF1_LEN)
 			return SOURCE_EBADPOS;
-		id->flags = get32(b + 4);
-		id->dev = get64(b + 8);
-		id->ino = get64(b + 16);
-		id->offset = get64(b + 24);
-		id->fp = get64(b + 32);
-		id->fp_len = get32(b + 40);
-		id->tail = get64(b + 44);
-		id->tail_len = get32(b + 52);
-		id->mtime_sec = (int64_t)get64(b + 56);
-		id->mtime_nsec = (int64_t)get64(b + 64);
+		id->flags = le32_get(b + 4);
+		id->dev = le64_get(b + 8);
+		id->ino = le64_get(b + 16);
+		id->offset = le64_get(b + 24);
+		id->fp = le64_get(b + 32);
+		id->fp_len = le32_get(b + 40);
+		id->tail = le64_get(b + 44);
+		id->tail_len = le32_get(b + 52);
+		id->mtime_sec = (int64_t)le64_get(b + 56);
+		id->mtime_nsec = (int64_t)le64_get(b + 64);
 	} else if (source_pos_is(b, len, SOURCE_TAG_FILE_V0)) {
 		/* Round 1: dev ino offset mtime_sec mtime_nsec fp fp_len. */
 		if (len != PSF0_LEN)
 			return SOURCE_EBADPOS;
 		b += SOURCE_TAG_LEN;
-		id->dev = get64(b);
-		id->ino = get64(b + 8);
-		id->offset = get64(b + 16);
-		id->mtime_sec = (int64_t)get64(b + 24);
-		id->mtime_nsec = (int64_t)get64(b + 32);
-		id->fp = get64(b + 40);
-		id->fp_len = (uint32_t)get64(b + 48);
+		id->dev = le64_get(b);
+		id->ino = le64_get(b + 8);
+		id->offset = le64_get(b + 16);
+		id->mtime_sec = (int64_t)le64_get(b + 24);
+		id->mtime_nsec = (int64_t)le64_get(b + 32);
+		id->fp = le64_get(b + 40);
+		id->fp_len = (uint32_t)le64_get(b + 48);
 	} else {
 		return SOURCE_EOTHER;
 	}

@@ -83,6 +83,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include "bytes.h"
 #include "journal.h"
 #include "pflog.h"
 
@@ -328,13 +329,6 @@ journal_cursor_xor(const char *c, uint64_t *xor)
 
 #define ROT(x, k)	((x) << (k) | (x) >> (32 - (k)))
 
-static inline uint32_t
-le32(const unsigned char *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16
-	    | (uint32_t)p[3] << 24;
-}
-
 /*
  * Bob Jenkins' lookup3 hashlittle2() with both seeds 0, its bytes read as
  * little-endian words on every host, as systemd's jenkins_hash64(): the
@@ -349,9 +343,9 @@ journal_hash64(const void *data, size_t len)
 
 	a = b = c = 0xdeadbeefU + (uint32_t)len;
 	for (; len > 12; len -= 12, k += 12) {
-		a += le32(k);
-		b += le32(k + 4);
-		c += le32(k + 8);
+		a += le32_get(k);
+		b += le32_get(k + 4);
+		c += le32_get(k + 8);
 		a -= c; a ^= ROT(c, 4); c += b;
 		b -= a; b ^= ROT(a, 6); a += c;
 		c -= b; c ^= ROT(b, 8); b += a;
@@ -411,26 +405,6 @@ journal_span_has(const struct journal_span *sp, uint64_t v)
 	return 1;
 }
 
-static void
-put_le64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get_le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 size_t
 journal_pos_encode(unsigned char *buf, size_t size, const char *cursor)
 {
@@ -443,7 +417,7 @@ journal_pos_encode(unsigned char *buf, size_t size, const char *cursor)
 		return 0;
 	(void)journal_cursor_seqnum(cursor, &seq, id);
 	memcpy(buf, SOURCE_TAG_JOURNAL, SOURCE_TAG_LEN);
-	put_le64(buf + SOURCE_TAG_LEN, seq);
+	le64_put(buf + SOURCE_TAG_LEN, seq);
 	memcpy(buf + SOURCE_TAG_LEN + 8, id, 16);
 	memcpy(buf + POS_HEAD, cursor, n);
 	return POS_HEAD + n;
@@ -465,7 +439,7 @@ journal_pos_decode(const unsigned char *pos, size_t len, char *cursor,
 			return SOURCE_EBADPOS;
 	memcpy(cursor, pos + POS_HEAD, n);
 	cursor[n] = '\0';
-	*seqnum = get_le64(pos + SOURCE_TAG_LEN);
+	*seqnum = le64_get(pos + SOURCE_TAG_LEN);
 	memcpy(seqnum_id, pos + SOURCE_TAG_LEN + 8, 16);
 	return 0;
 }

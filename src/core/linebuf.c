@@ -111,22 +111,13 @@ discard(struct linebuf *lb)
 	lb->start = lb->end;
 }
 
-int
-linebuf_get(struct linebuf *lb, struct source_line *l, uint64_t *adv)
+/*
+ * Hand out the line P (LEN bytes, no newline) as L: a skipped long line
+ * when it was over the limit, else without a final CR. Returns 1.
+ */
+static int
+emit(struct linebuf *lb, struct source_line *l, const char *p, size_t len)
 {
-	const char *p = lb->buf + lb->start, *nl;
-	size_t len;
-
-	nl = lb->end > lb->start ? memchr(p, '\n', lb->end - lb->start) : NULL;
-	if (nl == NULL) {
-		if (lb->discarding || lb->end - lb->start >= PFLOG_LINE_MAX)
-			discard(lb);
-		return 0;
-	}
-	len = (size_t)(nl - p);
-	*adv = lb->skipped + len + 1;
-	lb->start += len + 1;
-	lb->last = lb->start;
 	if (lb->discarding || len >= PFLOG_LINE_MAX) {
 		lb->discarding = 0;
 		lb->skipped = 0;
@@ -144,6 +135,25 @@ linebuf_get(struct linebuf *lb, struct source_line *l, uint64_t *adv)
 }
 
 int
+linebuf_get(struct linebuf *lb, struct source_line *l, uint64_t *adv)
+{
+	const char *p = lb->buf + lb->start, *nl;
+	size_t len;
+
+	nl = lb->end > lb->start ? memchr(p, '\n', lb->end - lb->start) : NULL;
+	if (nl == NULL) {
+		if (lb->discarding || lb->end - lb->start >= PFLOG_LINE_MAX)
+			discard(lb);
+		return 0;
+	}
+	len = (size_t)(nl - p);
+	*adv = lb->skipped + len + 1;
+	lb->start += len + 1;
+	lb->last = lb->start;
+	return emit(lb, l, p, len);
+}
+
+int
 linebuf_finish(struct linebuf *lb, struct source_line *l, uint64_t *adv)
 {
 	const char *p = lb->buf + lb->start;
@@ -153,20 +163,7 @@ linebuf_finish(struct linebuf *lb, struct source_line *l, uint64_t *adv)
 		return 0;
 	*adv = lb->skipped + len;
 	lb->start = lb->last = lb->end;
-	if (lb->discarding || len >= PFLOG_LINE_MAX) {
-		lb->discarding = 0;
-		lb->skipped = 0;
-		l->p = NULL;
-		l->len = 0;
-		l->lng = 1;
-		return 1;
-	}
-	if (len > 0 && p[len - 1] == '\r')
-		len--;
-	l->p = p;
-	l->len = len;
-	l->lng = 0;
-	return 1;
+	return emit(lb, l, p, len);
 }
 
 void

@@ -56,6 +56,7 @@
 #include <unistd.h>
 
 #include "keys.h"
+#include "bytes.h"
 #include "safefile.h"
 #include "source.h"
 #include "store.h"
@@ -102,26 +103,6 @@ struct store {
 	size_t		 ncarry;
 	char		 detail[256];
 };
-
-static void
-put_le64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get_le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static int
 set_detail(struct store *st, int rc, const char *what)
@@ -549,7 +530,7 @@ put_val(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t val)
 
 	k.mv_data = (void *)key;
 	k.mv_size = len;
-	put_le64(b, val);
+	le64_put(b, val);
 	v.mv_data = b;
 	v.mv_size = 8;
 	return mdb_put(txn, dbi, &k, &v, 0);
@@ -567,7 +548,7 @@ bump(MDB_txn *txn, MDB_dbi dbi, const char *key, size_t len, uint64_t delta)
 	k.mv_size = len;
 	rc = mdb_get(txn, dbi, &k, &v);
 	if (rc == 0 && v.mv_size == 8)
-		old = get_le64(v.mv_data);
+		old = le64_get(v.mv_data);
 	else if (rc != 0 && rc != MDB_NOTFOUND)
 		return rc;
 	return put_val(txn, dbi, key, len, old + delta);
@@ -699,7 +680,7 @@ get_fn(struct store *st, MDB_txn *txn, void *varg)
 		    a->key);
 		return STORE_EIO;
 	}
-	*a->val = get_le64(v.mv_data);
+	*a->val = le64_get(v.mv_data);
 	return STORE_OK;
 }
 
@@ -776,7 +757,7 @@ foreach_fn(struct store *st, MDB_txn *txn, void *varg)
 			continue;
 		memcpy(a->keys[a->n], k.mv_data, k.mv_size);
 		a->keys[a->n][k.mv_size] = '\0';
-		a->vals[a->n] = get_le64(v.mv_data);
+		a->vals[a->n] = le64_get(v.mv_data);
 		a->n++;
 	}
 	mdb_cursor_close(cur);

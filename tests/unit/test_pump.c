@@ -33,6 +33,7 @@
 
 #include "keys.h"
 #include "pump.h"
+#include "bytes.h"
 #include "source.h"
 #include "store.h"
 
@@ -55,26 +56,6 @@ struct tsrc {
 	size_t		long_next;	/* the line with index 1 is long (test) */
 	struct source_stats stats;
 };
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static int
 t_next(struct source *s, struct source_batch *b)
@@ -111,7 +92,7 @@ t_position(struct source *s, unsigned char *buf, size_t *len)
 	if (t->pos_err)
 		return SOURCE_EIO;
 	memcpy(buf, "TST1", 4);
-	put64(buf + 4, t->next);
+	le64_put(buf + 4, t->next);
 	*len = 12;
 	return SOURCE_OK;
 }
@@ -334,7 +315,7 @@ saved_index(struct fx *fx)
 	assert_int_equal(store_get_pos(fx->st, b, &len), STORE_OK);
 	assert_int_equal(len, 12);
 	assert_memory_equal(b, "TST1", 4);
-	return get64(b + 4);
+	return le64_get(b + 4);
 }
 
 /* Step until the pump is idle (bounded); the clock stands still. */
