@@ -41,6 +41,8 @@
 #include "source.h"
 #include "store.h"
 
+#include "fixture.h"
+
 #define FIXTURE	"tests/fixtures/db-round1"
 #define SAMPLE	"samples/sample-mail.log"
 #define MAXKEYS	256
@@ -95,15 +97,6 @@ copy_file(const char *from, const char *to, const char *mode, long skip,
 }
 
 static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static int
 setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
@@ -138,7 +131,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	nftw(fx->base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fx_rmtree(fx->base);
 	free(fx);
 	return 0;
 }

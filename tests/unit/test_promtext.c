@@ -28,6 +28,8 @@
 #include "store.h"
 #include "view.h"
 
+#include "fixture.h"
+
 static char out[PROMTEXT_BUFSIZE];
 
 static void
@@ -266,15 +268,6 @@ an_empty_view_is_empty_text(void **state)
 	assert_string_equal(out, "");
 }
 
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void
 a_real_store_renders_every_counter_and_no_unset_gauge(void **state)
 {
@@ -299,7 +292,7 @@ a_real_store_renders_every_counter_and_no_unset_gauge(void **state)
 	assert_int_equal(store_open(&st, db, STORE_RDONLY, 0), STORE_OK);
 	assert_int_equal(view_load(st, 1700000010, &v), STORE_OK);
 	store_close(st);
-	nftw(base, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+	fx_rmtree(base);
 
 	n = promtext_render(&v, out, sizeof(out));
 	assert_true(n > 0);

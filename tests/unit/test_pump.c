@@ -37,6 +37,8 @@
 #include "source.h"
 #include "store.h"
 
+#include "fixture.h"
+
 #define TLINES	4096
 
 /* ---- the test source ---- */
@@ -214,15 +216,6 @@ fake_notify(int level, const char *msg, void *arg)
 	snprintf(fx->lastmsg, sizeof(fx->lastmsg), "%s", msg);
 }
 
-static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void
 open_store(struct fx *fx)
 {
@@ -250,14 +243,8 @@ static int
 setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
-	const char *tmp = getenv("TMPDIR");
 
-	if (fx == NULL)
-		return -1;
-	umask(022);
-	snprintf(fx->base, sizeof(fx->base), "%s/pfstats-pump.XXXXXX",
-	    tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(fx->base) == NULL)
+	if (fx == NULL || fx_tmpdir(fx->base, sizeof(fx->base), "pump") < 0)
 		return -1;
 	snprintf(fx->db, sizeof(fx->db), "%s/db", fx->base);
 	snprintf(fx->data, sizeof(fx->data), "%s/data.mdb", fx->db);
@@ -281,7 +268,7 @@ teardown(void **state)
 	pump_close(fx->p);
 	source_close(&fx->t->src);
 	store_close(fx->st);
-	nftw(fx->base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fx_rmtree(fx->base);
 	free(fx);
 	return 0;
 }

@@ -21,32 +21,18 @@
 
 #include "safefile.h"
 
+#include "fixture.h"
+
 struct fx {
 	char	base[PATH_MAX];
 };
 
 static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	chmod(p, 0700);
-	return remove(p);
-}
-
-static int
 setup(void **state)
 {
 	struct fx *fx = calloc(1, sizeof(*fx));
-	const char *tmp = getenv("TMPDIR");
 
-	if (fx == NULL)
-		return -1;
-	umask(022);
-	snprintf(fx->base, sizeof(fx->base), "%s/pfstats-safefile.XXXXXX",
-	    tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(fx->base) == NULL)
+	if (fx == NULL || fx_tmpdir(fx->base, sizeof(fx->base), "safefile") < 0)
 		return -1;
 	*state = fx;
 	return 0;
@@ -57,7 +43,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	nftw(fx->base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fx_rmtree(fx->base);
 	free(fx);
 	return 0;
 }
