@@ -4,7 +4,7 @@
  * classify_line() on each and sum the increments. No store, no follow.
  * This is the ceiling postfix-statsd can reach; throughput.sh compares both.
  *
- * The file is read() in 256 KiB chunks into one buffer (as follow.c does;
+ * The file is read() in 256 KiB chunks into one buffer (as the file source does;
  * the data is then in cache when the parser walks it). -m maps the file
  * instead: on this kind of VM that is slower (memchr takes the cache misses
  * on every page), so it is not the default.
@@ -37,7 +37,7 @@ one_line(struct tally *t, const char *p, size_t len)
 	enum pflog_kind k;
 
 	t->lines++;
-	/* as follow.c: strip a CR, skip lines over the limit */
+	/* as linebuf.c: strip a CR, skip lines over the limit */
 	if (len >= PFLOG_LINE_MAX) {
 		t->lng++;
 		return;

@@ -28,8 +28,8 @@
  *	recreated with every count carried over.
  *
  *	pump_wait() is the only place the pump sleeps: poll() on the source's
- *	descriptor (and the caller's), bounded by pump_timeout(), never a busy
- *	loop.
+ *	descriptor (and a running queue sample's pipe), bounded by
+ *	pump_timeout() and the sampler's own timeout, never a busy loop.
  * DIAGNOSTICS
  *	Messages (commit failures, recreation, lines not understood, long
  *	lines, source errors) go to the notify function, each cause at most
@@ -40,6 +40,7 @@
  *	and truncated before they appear in a message.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -469,11 +470,11 @@ pump_timeout(struct pump *p)
 }
 
 int
-pump_wait(struct pump *p, struct pollfd *extra, size_t nextra)
+pump_wait(struct pump *p)
 {
-	struct pollfd fds[2 + PUMP_EXTRA_MAX];
+	struct pollfd fds[2];
 	int timeout = pump_timeout(p), fd, rc, saved;
-	size_t n = 0, i;
+	nfds_t n = 0;
 
 	fd = source_pollfd(p->src, &timeout);
 	if (fd >= 0) {
@@ -494,16 +495,8 @@ pump_wait(struct pump *p, struct pollfd *extra, size_t nextra)
 			n++;
 		}
 	}
-	if (nextra > PUMP_EXTRA_MAX)
-		nextra = PUMP_EXTRA_MAX;
-	for (i = 0; i < nextra; i++) {
-		fds[n + i] = extra[i];
-		fds[n + i].revents = 0;
-	}
-	rc = poll(fds, n + nextra, timeout);
+	rc = poll(fds, n, timeout);
 	saved = errno;
-	for (i = 0; i < nextra; i++)
-		extra[i].revents = rc > 0 ? fds[n + i].revents : 0;
 	source_woken(p->src);
 	errno = saved;
 	return rc;

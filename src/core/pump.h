@@ -19,7 +19,7 @@
  *		if (rc == PUMP_DONE)
  *			break;
  *		if (rc == PUMP_IDLE)
- *			pump_wait(p, extra, nextra);
+ *			pump_wait(p);
  *	}
  *	rc = pump_finish(p);
  *
@@ -30,7 +30,6 @@
 #ifndef PUMP_H
 #define PUMP_H
 
-#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,7 +43,6 @@
 #define PUMP_RETRY_MS		1000	/* between attempts after a failed commit */
 #define PUMP_HEARTBEAT_MS	30000	/* the longest time without a heartbeat commit */
 #define PUMP_CHECK_MS		1000	/* how often the database file is checked */
-#define PUMP_EXTRA_MAX		4	/* extra descriptors pump_wait() polls */
 
 enum {
 	PUMP_BUSY = 0,		/* there may be more to read: step again */
@@ -91,12 +89,12 @@ int	pump_step(struct pump *p);
 /* pump_timeout: milliseconds until the pump must step again though nothing woke it. */
 int	pump_timeout(struct pump *p);
 /*
- * pump_wait: poll() the source's descriptor and EXTRA (NEXTRA <=
- * PUMP_EXTRA_MAX, their revents filled in) for at most pump_timeout(),
+ * pump_wait: poll() the source's descriptor (and a running queue sample's
+ * pipe) for at most pump_timeout() (or the sampler's timeout, if sooner),
  * then let the source take in what woke it. Returns poll()'s result (-1
  * with EINTR when a signal came).
  */
-int	pump_wait(struct pump *p, struct pollfd *extra, size_t nextra);
+int	pump_wait(struct pump *p);
 /* pump_reopen: have the source look at its log again (SIGHUP). */
 void	pump_reopen(struct pump *p);
 /*

@@ -623,7 +623,7 @@ main(int argc, char **argv)
 		if ((rc = pump_step(pump)) == PUMP_DONE)
 			break;
 		if (rc == PUMP_IDLE)
-			(void)pump_wait(pump, NULL, 0);
+			(void)pump_wait(pump);
 	}
 	rc = pump_finish(pump);
 	pump_close(pump);
