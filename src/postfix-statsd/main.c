@@ -283,10 +283,36 @@ default_log(void)
 	return NULL;
 }
 
+/*
+ * While a source is being opened its errors are held back: the last one
+ * says why an open failed (the one start-up message of main's die()); an
+ * open that succeeds logs them as they were.
+ */
+#define OPEN_MSGS	4
+static int opening;			/* open_source() is running */
+static char open_msg[OPEN_MSGS][512];
+static int open_nmsg;
+
+static void
+open_flush(int keep_last)
+{
+	int i;
+
+	for (i = 0; i < open_nmsg - (keep_last ? 1 : 0); i++)
+		log_err("%s", open_msg[i]);
+	open_nmsg = 0;
+}
+
 static void
 notify(int level, const char *msg, void *arg)
 {
 	(void)arg;
+	if (opening && level <= LOG_ERR) {
+		if (open_nmsg == OPEN_MSGS)
+			open_flush(0);
+		snprintf(open_msg[open_nmsg++], sizeof(open_msg[0]), "%s", msg);
+		return;
+	}
 	if (level <= LOG_ERR)
 		log_err("%s", msg);
 	else if (level <= LOG_WARNING)
@@ -495,7 +521,6 @@ main(int argc, char **argv)
 	struct pump_opts po;
 	struct pump *pump;
 	struct qsample *qs = NULL;
-	struct stat sb;
 	struct source *src;
 	struct store *st;
 	struct sigaction sa;
@@ -553,13 +578,11 @@ main(int argc, char **argv)
 	 * and a log that is not there at all (no saved position to finish
 	 * from) is a mistake worth an error in a batch job.
 	 */
-	if (!o.journal && strcmp(o.logpath, "-") != 0
-	    && stat(o.logpath, &sb) == 0 && S_ISDIR(sb.st_mode))
-		die("%s is a directory, not a log file", o.logpath);
 	if (o.once && !have && !o.journal && strcmp(o.logpath, "-") != 0
 	    && access(o.logpath, F_OK) != 0 && errno == ENOENT)
 		die("cannot read %s: no such file or directory (--once does not "
 		    "wait for it)", o.logpath);
+	opening = 1;
 	rc = open_source(&src, &o, flags, have ? pos : NULL,
 	    have ? poslen : 0);
 	if (rc == SOURCE_EOTHER || rc == SOURCE_EBADPOS) {
@@ -573,6 +596,14 @@ main(int argc, char **argv)
 			    "at its end", what);
 		rc = open_source(&src, &o, flags & ~SOURCE_FROM_START, NULL, 0);
 	}
+	opening = 0;
+	if (rc != SOURCE_OK && open_nmsg > 0) {
+		int last = open_nmsg - 1;
+
+		open_flush(1);
+		die("cannot read %s: %s", what, open_msg[last]);
+	}
+	open_flush(0);
 	if (rc != SOURCE_OK)
 		die("cannot read %s: %s", what, source_text(rc));
 	if (o.user != NULL && privs_drop(o.user, uid, gid) < 0)
