@@ -57,31 +57,41 @@ cmp_item(const void *x, const void *y)
 	    ((const struct view_item *)y)->name);
 }
 
-/* The value of static key ID from what was stored; VIEW_EABSENT if none. */
+/*
+ * The value of key E from what was stored for it (for an age: for its
+ * gauge): HAVE says whether anything was; VIEW_EABSENT for a gauge (or the
+ * age of one) never set.
+ */
 static int
-value_of(int id, const uint64_t *stored, const unsigned char *have,
-    time_t now, uint64_t *val)
+value_of(const struct keys_entry *e, int have, uint64_t stored, time_t now,
+    uint64_t *val)
 {
-	const struct keys_entry *e = keys_entry((enum keys_id)id);
-	uint64_t t;
-
 	switch (e->type) {
 	case KEYS_COUNTER:
-		*val = have[id] ? stored[id] : 0;
+		*val = have ? stored : 0;
 		return VIEW_OK;
 	case KEYS_GAUGE:
-		if (!have[id])
+		if (!have)
 			return VIEW_EABSENT;
-		*val = stored[id];
+		*val = stored;
 		return VIEW_OK;
 	case KEYS_AGE:
-		if (!have[e->age_of])
+		if (!have)
 			return VIEW_EABSENT;
-		t = stored[e->age_of];
-		*val = now > 0 && (uint64_t)now > t ? (uint64_t)now - t : 0;
+		*val = now > 0 && (uint64_t)now > stored ? (uint64_t)now - stored
+		    : 0;
 		return VIEW_OK;
 	}
 	return VIEW_EABSENT;
+}
+
+/* The slot of what key ID is computed from: itself, or an age's gauge. */
+static int
+source_of(int id)
+{
+	const struct keys_entry *e = keys_entry((enum keys_id)id);
+
+	return e->type == KEYS_AGE ? (int)e->age_of : id;
 }
 
 int
@@ -100,9 +110,10 @@ view_load(struct store *st, time_t now, struct view *v)
 	}
 	for (i = 0; i < KEYS_STATIC_COUNT && v->n < VIEW_MAX; i++) {
 		struct view_item *it = &v->item[v->n];
+		int from = source_of((int)i);
 
-		if (value_of((int)i, a.stored, a.have, now, &it->val)
-		    != VIEW_OK)
+		if (value_of(keys_entry((enum keys_id)i), a.have[from],
+		    a.stored[from], now, &it->val) != VIEW_OK)
 			continue;
 		it->e = keys_entry((enum keys_id)i);
 		it->id = (int)i;
@@ -116,29 +127,18 @@ view_load(struct store *st, time_t now, struct view *v)
 int
 view_get(struct store *st, const char *name, time_t now, uint64_t *val)
 {
-	uint64_t stored[KEYS_STATIC_COUNT];
-	unsigned char have[KEYS_STATIC_COUNT];
-	const struct keys_entry *e;
-	const char *src = name;
 	int id = keys_find(name), rc;
 
 	*val = 0;
 	if (id == -2)
 		return STORE_ENOTFOUND;
-	memset(have, 0, sizeof(have));
-	if (id >= 0 && (e = keys_entry((enum keys_id)id))->type == KEYS_AGE)
-		src = keys_entry(e->age_of)->name;
-	rc = store_get(st, src, val);
+	if (id == KEY_SENT_DYNAMIC) {
+		rc = store_get(st, name, val);	/* 0 when never counted */
+		return rc == STORE_ENOTFOUND ? VIEW_OK : rc;
+	}
+	rc = store_get(st, keys_entry((enum keys_id)source_of(id))->name, val);
 	if (rc != STORE_OK && rc != STORE_ENOTFOUND)
 		return rc;
-	if (id == KEY_SENT_DYNAMIC)
-		return VIEW_OK;		/* *val: 0 when never counted */
-	if (rc == STORE_OK) {
-		int at = keys_entry((enum keys_id)id)->type == KEYS_AGE
-		    ? (int)keys_entry((enum keys_id)id)->age_of : id;
-
-		stored[at] = *val;
-		have[at] = 1;
-	}
-	return value_of(id, stored, have, now, val);
+	return value_of(keys_entry((enum keys_id)id), rc == STORE_OK, *val,
+	    now, val);
 }
