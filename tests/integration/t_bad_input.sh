@@ -44,7 +44,13 @@ expect_value() {	# DB KEY VALUE
 	checks=$((checks + 1))
 }
 
-# postfix-statsd: the log cannot be read (as nobody, the log chmod 000)
+# postfix-statsd: the log cannot be read (as nobody, the log chmod 000).
+# nobody runs a copy of the daemon in a directory of its own, so that the
+# test does not depend on where the tree was cloned (a 0700 parent).
+nbin=$(mktemp -d) || it_fail "mktemp"
+it_cleanup_hook="rm -rf $nbin"
+chmod 755 "$nbin"
+install -m 0755 "$STATSD" "$nbin/postfix-statsd"
 mkdir "$work/nb"
 chown nobody: "$work/nb"
 it_corpus
@@ -54,7 +60,7 @@ chmod 000 "$log"
 as_nobody test -r "$log" && it_fail "nobody can read a chmod 000 file"
 for mode in --once -f; do
 	expect_error "unreadable log ($mode)" "$log.*permission denied" \
-	    as_nobody timeout 30 "$STATSD" $mode --from-start -l "$log" -d "$work/nb/db"
+	    as_nobody timeout 30 "$nbin/postfix-statsd" $mode --from-start -l "$log" -d "$work/nb/db"
 done
 expect_error "missing log" "$work/nope.*no such file" \
     timeout 30 "$STATSD" --once -l "$work/nope" -d "$work/db2"
